@@ -1,0 +1,105 @@
+//! Normalisation before segmentation: full-width forms to half-width (ＡＰＰ → APP, １２３３３ →
+//! 12333, U+3000 → space) and lower case. The normalised text keeps a map back to the original
+//! byte offsets, so tokens and highlights always point at the characters the page really has.
+
+use std::borrow::Cow;
+
+/// The normalised form of one character, appended to `out`.
+fn push_normalized(c: char, out: &mut String) {
+    let c = match c as u32 {
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        0x3000 => ' ',
+        _ => c,
+    };
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+    } else {
+        out.extend(c.to_lowercase());
+    }
+}
+
+fn changes(c: char) -> bool {
+    matches!(c as u32, 0xFF01..=0xFF5E | 0x3000) || c.is_uppercase()
+}
+
+/// Text after normalisation, with the way back to the original.
+pub struct Normalized<'a> {
+    original: &'a str,
+    text: Cow<'a, str>,
+    /// For each byte of `text` (and one past the end), the original byte offset of the character
+    /// it came from. Empty when `text` is the original.
+    origin: Vec<u32>,
+}
+
+impl<'a> Normalized<'a> {
+    pub fn new(original: &'a str) -> Self {
+        if !original.chars().any(changes) {
+            return Normalized { original, text: Cow::Borrowed(original), origin: Vec::new() };
+        }
+        let mut text = String::with_capacity(original.len());
+        let mut origin = Vec::with_capacity(original.len() + 1);
+        for (i, c) in original.char_indices() {
+            let before = text.len();
+            push_normalized(c, &mut text);
+            origin.extend(std::iter::repeat_n(i as u32, text.len() - before));
+        }
+        origin.push(original.len() as u32);
+        Normalized { original, text: Cow::Owned(text), origin }
+    }
+
+    /// The normalised text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The original byte offset where normalised byte `b` (a token start) begins.
+    pub fn original_start(&self, b: usize) -> usize {
+        if self.origin.is_empty() { b } else { self.origin[b] as usize }
+    }
+
+    /// The original byte offset where a token ending at normalised byte `e` ends: the end of
+    /// the original character that produced byte `e - 1`.
+    pub fn original_end(&self, e: usize) -> usize {
+        if self.origin.is_empty() {
+            return e;
+        }
+        if e == 0 {
+            return 0;
+        }
+        let from = self.origin[e - 1];
+        self.origin[e..].iter().copied().find(|&o| o != from).map_or(self.original.len(), |o| o as usize)
+    }
+}
+
+/// The normalised form of a whole string (no offset map).
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        push_normalized(c, &mut out);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_width_and_case_fold() {
+        assert_eq!(normalize("ＡＰＰ下载，拨打１２３３３"), "app下载,拨打12333");
+        assert_eq!(normalize("国家医保服务平台APP"), "国家医保服务平台app");
+        assert_eq!(normalize("a\u{3000}b"), "a b");
+    }
+
+    #[test]
+    fn offsets_map_back_to_original_characters() {
+        let original = "拨打１２３３３热线";
+        let n = Normalized::new(original);
+        assert_eq!(n.text(), "拨打12333热线");
+        let start = n.text().find("12333").unwrap();
+        let end = start + "12333".len();
+        assert_eq!(&original[n.original_start(start)..n.original_end(end)], "１２３３３");
+        let plain = Normalized::new("医保");
+        assert_eq!(plain.original_end(3), 3);
+    }
+}

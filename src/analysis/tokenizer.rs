@@ -1,0 +1,157 @@
+//! The jieba tokenizer registered with tantivy.
+//!
+//! Text is normalised (see [`super::normalize`]), segmented by jieba-rs, and every token keeps
+//! byte offsets into the *original* text. Tokens without a letter or digit (spaces,
+//! punctuation, emoji) are dropped. Positions are character offsets of the token start, so the
+//! overlapping words of search mode (医保 / 医保卡) can still take part in phrase queries; a
+//! phrase's slop therefore counts characters, not words.
+
+use jieba_rs::TokenizeMode;
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+use super::normalize::Normalized;
+
+/// Longest token kept, in characters (longer runs are URLs or garbage, not words).
+const MAX_TOKEN_CHARS: usize = 40;
+
+/// How finely to cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Granularity {
+    /// jieba search mode: each word and the dictionary words inside it (index side).
+    Search,
+    /// jieba precise mode: each word once (query side).
+    Precise,
+}
+
+/// A tantivy tokenizer over the process-wide jieba dictionary ([`super::jieba`]). Cloning it
+/// copies no dictionary (tantivy clones tokenizers for every field, query and snippet).
+#[derive(Clone, Copy, Debug)]
+pub struct ZhTokenizer {
+    granularity: Granularity,
+}
+
+impl ZhTokenizer {
+    pub fn new(granularity: Granularity) -> Self {
+        ZhTokenizer { granularity }
+    }
+
+    /// The tokens of `text`, with offsets into `text`.
+    pub fn tokens(&self, text: &str) -> Vec<Token> {
+        let normalized = Normalized::new(text);
+        let mode = match self.granularity {
+            Granularity::Search => TokenizeMode::Search,
+            Granularity::Precise => TokenizeMode::Default,
+        };
+        super::jieba()
+            .tokenize(normalized.text(), mode, true)
+            .into_iter()
+            .filter(|w| w.word.chars().any(char::is_alphanumeric) && w.end - w.start <= MAX_TOKEN_CHARS)
+            .map(|w| Token {
+                offset_from: normalized.original_start(w.byte_start),
+                offset_to: normalized.original_end(w.byte_end),
+                position: w.start,
+                text: w.word.to_string(),
+                position_length: w.end - w.start,
+            })
+            .collect()
+    }
+}
+
+/// The tokens of one text, handed to tantivy one at a time.
+pub struct ZhTokenStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl Tokenizer for ZhTokenizer {
+    type TokenStream<'a> = ZhTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ZhTokenStream {
+        ZhTokenStream { tokens: self.tokens(text), next: 0 }
+    }
+}
+
+impl TokenStream for ZhTokenStream {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn words(g: Granularity, text: &str) -> Vec<String> {
+        ZhTokenizer::new(g).tokens(text).into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn search_mode_keeps_words_and_their_parts() {
+        let w = words(Granularity::Search, "中华人民共和国的医保卡");
+        for expected in ["中华", "人民", "共和国", "中华人民共和国", "医保卡"] {
+            assert!(w.contains(&expected.to_string()), "{expected} missing from {w:?}");
+        }
+        let p = words(Granularity::Precise, "中华人民共和国的医保卡");
+        assert_eq!(p, vec!["中华人民共和国", "的", "医保卡"]);
+    }
+
+    #[test]
+    fn punctuation_and_spaces_are_not_tokens_and_case_is_folded() {
+        let w = words(Granularity::Search, "下载 ＡＰＰ，拨打１２３３３！🙂");
+        assert_eq!(w, vec!["下载", "app", "拨打", "12333"]);
+    }
+
+    #[test]
+    fn domain_terms_stay_whole() {
+        for term in ["医保钱包", "异地就医备案", "医保电子凭证", "门诊慢特病", "家庭共济"] {
+            let p = words(Granularity::Precise, &format!("关于{term}的规定"));
+            assert!(p.contains(&term.to_string()), "{term} cut into {p:?}");
+        }
+    }
+
+    #[test]
+    fn stream_yields_every_token_once() {
+        let mut t = ZhTokenizer::new(Granularity::Precise);
+        let mut s = t.token_stream("医保卡余额");
+        let mut seen = Vec::new();
+        while let Some(tok) = s.next() {
+            seen.push(tok.text.clone());
+        }
+        assert_eq!(seen, vec!["医保卡", "余额"]);
+    }
+
+    fn mixed_text() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "医保", "钱包", "参保地", "怎么", "变更", "。", "，", "？", " ", "\n", "ＡＰＰ", "ａｂｃ", "１２３", "APP", "Abc",
+            "12333", "🙂", "👨‍👩‍👧", "e\u{301}", "\u{3000}", "𠀀", "İ", "ß", "Σ", "中华人民共和国", "WES-5.4.5", "\u{200B}",
+        ]);
+        prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn offsets_are_char_boundaries_into_the_original(text in mixed_text()) {
+            for g in [Granularity::Search, Granularity::Precise] {
+                for tok in ZhTokenizer::new(g).tokens(&text) {
+                    prop_assert!(tok.offset_from < tok.offset_to && tok.offset_to <= text.len());
+                    prop_assert!(text.is_char_boundary(tok.offset_from) && text.is_char_boundary(tok.offset_to));
+                    let slice = &text[tok.offset_from..tok.offset_to];
+                    // the token is the normalised slice (or, where one character normalises to
+                    // several such as İ → i̇, part of it)
+                    prop_assert!(crate::analysis::normalize::normalize(slice).contains(&tok.text), "{:?} vs {:?}", slice, tok.text);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! Command-line interface: parse arguments, call the library, render, choose the exit code.
+//!
+//! Exit codes: 0 success; 1 some files failed to index (the rest were indexed); 2 usage error
+//! or fatal error (bad arguments, empty query, missing or unreadable index).
+
+mod render;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use baoxian::{Engine, Error, IndexOptions, IndexReport, SearchRequest};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const DEFAULT_INDEX: &str = "index";
+const DEFAULT_CORPUS: &str = "corpus";
+
+#[derive(Parser)]
+#[command(
+    name = "baoxian",
+    version,
+    about = "Search Chinese insurance (医保 / 社保) Q&A articles",
+    long_about = "Search Chinese insurance (医保 / 社保) Q&A articles.\n\n\
+        baoxian indexes article pages (HTML in UTF-8 or GBK/GB18030, or plain-text dumps of such \
+        pages) and answers keyword queries with the best-matching passage of each article.",
+    after_help = "Examples:\n  \
+        baoxian search 医保钱包 使用地          search (builds index/ from corpus/ on first use)\n  \
+        baoxian search --json 医保卡余额有上限吗  one JSON document for scripts\n  \
+        baoxian index ~/crawl/shebao          add, update and remove what changed under a folder\n  \
+        baoxian index --full corpus           rebuild the index from scratch\n  \
+        baoxian stats                         what the index holds\n\n\
+        Exit codes: 0 success, 1 some files failed to index, 2 usage or fatal error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct IndexDir {
+    /// Index directory [default: index/ in the current directory]
+    #[arg(long, value_name = "DIR", env = "BAOXIAN_INDEX", global = true)]
+    index: Option<PathBuf>,
+}
+
+impl IndexDir {
+    fn path(&self) -> PathBuf {
+        self.index.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX))
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Index article files (incremental: only new, changed and removed files cost work)
+    #[command(after_help = "Files ending in .html .htm .shtml .xhtml or .txt are read; hidden files and \
+        folders are passed over. Unchanged files (same content hash) are not parsed again; files gone \
+        from under PATH are removed from the index. A file that cannot be read or parsed is reported and \
+        the rest are indexed (exit code 1).")]
+    Index {
+        /// Folders or files to index [default: corpus/]
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Rebuild from scratch: the index will hold exactly the files under PATH
+        #[arg(long)]
+        full: bool,
+        /// Print the summary as one JSON document
+        #[arg(long)]
+        json: bool,
+        /// Memory budget of the index writer, in MB
+        #[arg(long, value_name = "MB", default_value_t = 128)]
+        memory: usize,
+        #[command(flatten)]
+        dir: IndexDir,
+    },
+    /// Search the index: ranked answers, the best passage of each article
+    #[command(after_help = "Type words as you would ask them: 医保钱包 使用地, 医保断缴后再补缴多久能用. \
+        Question words (怎么, 如何, 吗 …) do not decide the ranking. Each answer is the best-matching \
+        passage of one article; teasers (related-article titles seen on other pages) rank below full \
+        articles. When no answer holds every word, answers holding most of them are shown and a note \
+        says so on stderr.\n\nWith --json the output is one document: {\"query\", \"total\", \"hits\": \
+        [{\"rank\", \"score\", \"kind\", \"title\", \"section\", \"snippet\", \"highlights\", \"date\", \
+        \"source\", \"path\", \"url\"}]}; highlights are [start, end) character offsets into snippet.")]
+    Search {
+        /// The query words
+        #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// How many answers to show
+        #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
+        limit: usize,
+        /// How many of the best answers to pass over (for paging)
+        #[arg(long, default_value_t = 0, value_name = "N")]
+        offset: usize,
+        /// Snippet length in characters
+        #[arg(long, default_value_t = baoxian::search::snippet::DEFAULT_CHARS, value_name = "CHARS")]
+        snippet_len: usize,
+        /// Print the answers as one JSON document
+        #[arg(long)]
+        json: bool,
+        /// When to colour highlights
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+        color: ColorChoice,
+        /// Never colour; mark highlights with 【】 (same as --color never)
+        #[arg(long)]
+        no_color: bool,
+        #[command(flatten)]
+        dir: IndexDir,
+    },
+    /// What the index holds: articles, passages, teasers, size, dates, sources
+    Stats {
+        /// Print the statistics as one JSON document
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        dir: IndexDir,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("baoxian: error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn dispatch(command: Command) -> Result<ExitCode, Error> {
+    match command {
+        Command::Index { paths, full, json, memory, dir } => {
+            let paths = if paths.is_empty() { vec![PathBuf::from(DEFAULT_CORPUS)] } else { paths };
+            let index = dir.path();
+            let engine = if full { Engine::recreate(&index)? } else { Engine::create(&index)? };
+            let report = build(&engine, &paths, &IndexOptions { full, memory_mb: memory })?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+            } else {
+                render::report(&report, &paths, &index);
+            }
+            Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Search { query, limit, offset, snippet_len, json, color, no_color, dir } => {
+            let engine = open_or_build_default(&dir)?;
+            let request =
+                SearchRequest { query: query.join(" "), limit, offset, snippet_chars: snippet_len };
+            let results = engine.search(&request)?;
+            if let Some(note) = &results.relaxed {
+                eprintln!("baoxian: {note}");
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&results).unwrap_or_default());
+            } else {
+                let colour = match (no_color, color) {
+                    (true, _) | (_, ColorChoice::Never) => false,
+                    (_, ColorChoice::Always) => true,
+                    (_, ColorChoice::Auto) => {
+                        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                    }
+                };
+                render::results(&results, offset, colour);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Stats { json, dir } => {
+            let stats = Engine::open(dir.path())?.stats()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&stats).unwrap_or_default());
+            } else {
+                render::stats(&stats);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Runs an indexing batch, with a progress line on stderr when it is a terminal.
+fn build(engine: &Engine, paths: &[PathBuf], options: &IndexOptions) -> Result<IndexReport, Error> {
+    let tty = std::io::stderr().is_terminal();
+    let report = engine.index_paths_with_progress(paths, options, &mut |p| {
+        if tty && p.total > 0 {
+            eprint!("\rindexing: {}/{} files", p.done, p.total);
+        }
+    });
+    if tty {
+        eprint!("\r\x1b[2K");
+    }
+    report
+}
+
+/// Opens the index; the default index is built from the default corpus on first use.
+fn open_or_build_default(dir: &IndexDir) -> Result<Engine, Error> {
+    let path = dir.path();
+    match Engine::open(&path) {
+        Err(Error::IndexMissing { .. }) if dir.index.is_none() && Path::new(DEFAULT_CORPUS).is_dir() => {
+            eprintln!(
+                "baoxian: no index yet: building {}/ from {}/ (first run; later searches reuse it)",
+                DEFAULT_INDEX, DEFAULT_CORPUS
+            );
+            let engine = Engine::create(&path)?;
+            let report = build(&engine, &[PathBuf::from(DEFAULT_CORPUS)], &IndexOptions::default())?;
+            for f in &report.failed {
+                eprintln!("baoxian: failed: {}: {}", f.path, f.reason);
+            }
+            Ok(engine)
+        }
+        other => other,
+    }
+}

@@ -1,0 +1,129 @@
+//! Human-readable output: search answers, index summaries, statistics.
+
+use std::path::{Path, PathBuf};
+
+use baoxian::{IndexReport, Kind, SearchResults, Stats};
+
+const BOLD: &str = "\x1b[1m";
+const MARK: &str = "\x1b[1;31m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+
+/// `snippet` with its highlights marked: ANSI colour, or 【】 when not colouring.
+fn highlighted(snippet: &str, highlights: &[(usize, usize)], colour: bool) -> String {
+    let (open, close) = if colour { (MARK, RESET) } else { ("【", "】") };
+    let mut out = String::with_capacity(snippet.len() + highlights.len() * 8);
+    let mut next = highlights.iter().peekable();
+    for (i, c) in snippet.chars().enumerate() {
+        if next.peek().is_some_and(|h| h.0 == i) {
+            out.push_str(open);
+        }
+        out.push(c);
+        if next.peek().is_some_and(|h| h.1 == i + 1) {
+            out.push_str(close);
+            next.next();
+        }
+    }
+    out
+}
+
+pub fn results(results: &SearchResults, offset: usize, colour: bool) {
+    let paint = |style: &str, text: &str| if colour { format!("{style}{text}{RESET}") } else { text.to_string() };
+    if results.hits.is_empty() {
+        if results.total > 0 {
+            println!("no answers past {offset} ({} in all)", results.total);
+        } else {
+            println!("no answers for {:?}", results.query);
+        }
+        return;
+    }
+    for hit in &results.hits {
+        let kind = match hit.kind {
+            Kind::Article => "",
+            Kind::Teaser => "  [相关文章]",
+        };
+        println!("{:>2}. {}{}", hit.rank, paint(BOLD, &hit.title), kind);
+        if let Some(section) = &hit.section {
+            println!("    问: {section}");
+        }
+        let mut facts: Vec<String> = Vec::new();
+        if let Some(d) = hit.date {
+            facts.push(d.to_string());
+        }
+        if let Some(s) = &hit.source {
+            facts.push(s.clone());
+        }
+        facts.push(hit.path.clone());
+        println!("    {}", paint(DIM, &facts.join(" · ")));
+        if !hit.snippet.is_empty() {
+            println!("    {}", highlighted(&hit.snippet, &hit.highlights, colour));
+        }
+        println!();
+    }
+    let first = offset + 1;
+    let last = offset + results.hits.len();
+    println!("{} answers; showing {first}–{last}", results.total);
+}
+
+pub fn report(r: &IndexReport, paths: &[PathBuf], index: &Path) {
+    let from: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    println!("indexed {} into {} in {:.1} s", from.join(", "), index.display(), r.elapsed_ms as f64 / 1000.0);
+    println!(
+        "  added {}, updated {}, removed {}, unchanged {}, duplicates {}, skipped {}, failed {}",
+        r.added,
+        r.updated,
+        r.removed,
+        r.unchanged,
+        r.duplicates.len(),
+        r.skipped.len(),
+        r.failed.len()
+    );
+    if r.added + r.updated > 0 {
+        println!(
+            "  wrote {} passages and {} teasers from {:.1} KB of pages",
+            r.passages,
+            r.teasers,
+            r.bytes as f64 / 1024.0
+        );
+    }
+    if r.ignored > 0 {
+        println!("  passed over {} files that are not .html/.htm/.shtml/.xhtml/.txt", r.ignored);
+    }
+    for d in &r.duplicates {
+        println!("duplicate: {} (same content as {})", d.path, d.same_as);
+    }
+    for s in &r.skipped {
+        println!("skipped: {}: {}", s.path, s.reason);
+    }
+    for f in &r.failed {
+        println!("failed: {}: {}", f.path, f.reason);
+    }
+}
+
+pub fn stats(s: &Stats) {
+    println!("index      {} ({:.1} KB)", s.index, s.index_bytes as f64 / 1024.0);
+    println!("articles   {} (from {} files)", s.articles, s.files);
+    println!("passages   {}", s.passages);
+    println!("teasers    {}", s.teasers);
+    match (s.earliest, s.latest) {
+        (Some(a), Some(b)) => println!("dates      {a} to {b}"),
+        _ => println!("dates      none known"),
+    }
+    if s.top_sources.is_empty() {
+        println!("sources    none known");
+    } else {
+        let top: Vec<String> = s.top_sources.iter().map(|(name, n)| format!("{name} ({n})")).collect();
+        println!("sources    {}", top.join(", "));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlights_are_marked_by_character() {
+        assert_eq!(highlighted("医保卡余额上限", &[(0, 3), (5, 7)], false), "【医保卡】余额【上限】");
+        assert_eq!(highlighted("…ＡＰＰ", &[(1, 4)], true), format!("…{MARK}ＡＰＰ{RESET}"));
+    }
+}

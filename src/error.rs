@@ -1,0 +1,57 @@
+//! Typed errors of the library. Every variant says what went wrong, where, and what to do.
+
+use std::path::PathBuf;
+
+/// Errors returned by the baoxian library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// There is no index at the given place.
+    #[error(
+        "no index at {}: build one with `baoxian index --index {} PATH...`",
+        path.display(),
+        path.display()
+    )]
+    IndexMissing { path: PathBuf },
+
+    /// The directory exists but does not hold a baoxian index (or holds one this version cannot read).
+    #[error("{} is not a usable baoxian index ({reason}): rebuild it with `baoxian index --full --index {} PATH...`", path.display(), path.display())]
+    IndexIncompatible { path: PathBuf, reason: String },
+
+    /// Another process holds the index writer lock.
+    #[error(
+        "index {} is being updated by another process: wait for it to finish and try again",
+        path.display()
+    )]
+    IndexBusy { path: PathBuf },
+
+    /// A path given to index does not exist or cannot be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Input {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The query holds nothing that can be searched for.
+    #[error("the query {query:?} has no searchable words: type one or more words, e.g. `医保钱包 使用地`")]
+    EmptyQuery { query: String },
+
+    /// A filesystem error on the index directory.
+    #[error("index {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// An error inside tantivy while reading or writing the index.
+    #[error("index {}: {source}", path.display())]
+    Tantivy {
+        path: PathBuf,
+        #[source]
+        source: tantivy::TantivyError,
+    },
+}
+
+/// Result alias used throughout the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,127 @@
+//! The on-disk index: schema, opening and creating, incremental batch updates, statistics.
+
+pub mod schema;
+pub mod stats;
+pub mod sync;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::directory::error::LockError;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError, TantivyDocument};
+
+use crate::analysis::{self, Granularity, ZhTokenizer};
+use crate::error::{Error, Result};
+pub use schema::Fields;
+
+/// Written with every commit: what the index was built with.
+#[derive(Debug, Serialize, Deserialize)]
+struct Payload {
+    analyzer: String,
+}
+
+/// An open index with its reader.
+pub struct IndexHandle {
+    pub(crate) dir: PathBuf,
+    pub(crate) index: Index,
+    pub(crate) reader: IndexReader,
+    pub(crate) fields: Fields,
+}
+
+pub(crate) fn tantivy_error(dir: &Path, source: TantivyError) -> Error {
+    match source {
+        TantivyError::LockFailure(LockError::LockBusy, _) => Error::IndexBusy { path: dir.to_path_buf() },
+        source => Error::Tantivy { path: dir.to_path_buf(), source },
+    }
+}
+
+impl IndexHandle {
+    /// Opens an existing index, checking it was built by a compatible version and analyzer.
+    pub fn open(dir: &Path) -> Result<IndexHandle> {
+        if !dir.join("meta.json").is_file() {
+            return Err(Error::IndexMissing { path: dir.to_path_buf() });
+        }
+        let index = Index::open_in_dir(dir).map_err(|e| Error::IndexIncompatible {
+            path: dir.to_path_buf(),
+            reason: format!("cannot open it: {e}"),
+        })?;
+        let (schema, fields) = schema::build();
+        if serde_json::to_value(index.schema()).ok() != serde_json::to_value(&schema).ok() {
+            return Err(Error::IndexIncompatible {
+                path: dir.to_path_buf(),
+                reason: "it was built by another version of baoxian with other fields".into(),
+            });
+        }
+        let metas = index.load_metas().map_err(|e| tantivy_error(dir, e))?;
+        if let Some(payload) = metas.payload.as_deref() {
+            let built_with = serde_json::from_str::<Payload>(payload).map(|p| p.analyzer).unwrap_or_default();
+            if built_with != analysis::fingerprint() {
+                return Err(Error::IndexIncompatible {
+                    path: dir.to_path_buf(),
+                    reason: format!(
+                        "it was built with analyzer {built_with}, this baoxian segments text as {}",
+                        analysis::fingerprint()
+                    ),
+                });
+            }
+        }
+        Self::with_index(dir, index, fields)
+    }
+
+    /// Creates a new, empty index in `dir` (made if missing). With `replace`, an existing
+    /// baoxian/tantivy index there is removed first; any other non-empty folder is refused.
+    pub fn create(dir: &Path, replace: bool) -> Result<IndexHandle> {
+        let io = |source| Error::Io { path: dir.to_path_buf(), source };
+        if dir.exists() {
+            let is_index = dir.join("meta.json").is_file();
+            let empty = std::fs::read_dir(dir).map_err(io)?.next().is_none();
+            if is_index && replace {
+                for entry in std::fs::read_dir(dir).map_err(io)? {
+                    let path = entry.map_err(io)?.path();
+                    if path.is_file() {
+                        std::fs::remove_file(&path).map_err(io)?;
+                    }
+                }
+            } else if !empty {
+                return Err(Error::IndexIncompatible {
+                    path: dir.to_path_buf(),
+                    reason: if is_index {
+                        "an index is already there".into()
+                    } else {
+                        "the folder is not empty and holds no index; refusing to write into it".into()
+                    },
+                });
+            }
+        }
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let (schema, fields) = schema::build();
+        let index = Index::create_in_dir(dir, schema).map_err(|e| tantivy_error(dir, e))?;
+        Self::with_index(dir, index, fields)
+    }
+
+    fn with_index(dir: &Path, index: Index, fields: Fields) -> Result<IndexHandle> {
+        index.tokenizers().register(analysis::INDEX_TOKENIZER, ZhTokenizer::new(Granularity::Search));
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| tantivy_error(dir, e))?;
+        Ok(IndexHandle { dir: dir.to_path_buf(), index, reader, fields })
+    }
+
+    pub(crate) fn writer(&self, memory_mb: usize) -> Result<IndexWriter<TantivyDocument>> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+        let budget = memory_mb.max(15 * threads) * 1024 * 1024;
+        self.index.writer_with_num_threads(threads, budget).map_err(|e| tantivy_error(&self.dir, e))
+    }
+
+    /// Commits `writer` with the analyzer payload and makes the result visible to searches.
+    pub(crate) fn commit(&self, writer: &mut IndexWriter<TantivyDocument>) -> Result<()> {
+        let payload = serde_json::to_string(&Payload { analyzer: analysis::fingerprint() })
+            .unwrap_or_default();
+        let mut prepared = writer.prepare_commit().map_err(|e| tantivy_error(&self.dir, e))?;
+        prepared.set_payload(&payload);
+        prepared.commit().map_err(|e| tantivy_error(&self.dir, e))?;
+        self.reader.reload().map_err(|e| tantivy_error(&self.dir, e))
+    }
+}

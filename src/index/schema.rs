@@ -1,0 +1,87 @@
+//! The index schema. One tantivy document per answer passage (a question section of an article,
+//! with the article's title and facts), one per related-article teaser, and one record per
+//! indexed file (its content hash, for incremental updates).
+
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+
+use crate::analysis::INDEX_TOKENIZER;
+
+/// Values of the `kind` field.
+pub mod kind {
+    pub const PASSAGE: &str = "article";
+    pub const TEASER: &str = "teaser";
+    pub const FILE: &str = "file";
+}
+
+/// The fields of the schema, looked up once.
+#[derive(Clone, Copy, Debug)]
+pub struct Fields {
+    /// `article`, `teaser` or `file`.
+    pub kind: Field,
+    /// The absolute path of the file a document came from (all kinds): what updates delete by.
+    pub file: Field,
+    /// Content hash of the file (file records only).
+    pub hash: Field,
+    pub title: Field,
+    /// The question heading of a passage (empty for the part before the first question).
+    pub section: Field,
+    /// The answer text of a passage, or the summary of a teaser.
+    pub body: Field,
+    pub url: Field,
+    pub source: Field,
+    pub category: Field,
+    /// Publication date as `YYYYMMDD`.
+    pub date: Field,
+    /// Number of the passage within its article (0-based).
+    pub section_no: Field,
+    /// Hash of the article identity (URL or file): all passages of one article share it.
+    pub group: Field,
+    /// Hash of the normalised title: a teaser whose article is found too is dropped.
+    pub title_hash: Field,
+    /// 1 for teasers, 0 otherwise (a fast field, read while collecting).
+    pub is_teaser: Field,
+}
+
+/// Builds the schema and its fields.
+pub fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(INDEX_TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored();
+    let fields = Fields {
+        kind: b.add_text_field("kind", STRING | STORED),
+        file: b.add_text_field("file", STRING | STORED),
+        hash: b.add_text_field("hash", STRING | STORED),
+        title: b.add_text_field("title", text.clone()),
+        section: b.add_text_field("section", text.clone()),
+        body: b.add_text_field("body", text),
+        url: b.add_text_field("url", STRING | STORED),
+        source: b.add_text_field("source", STRING | STORED),
+        category: b.add_text_field("category", STRING | STORED),
+        date: b.add_u64_field("date", INDEXED | FAST | STORED),
+        section_no: b.add_u64_field("section_no", STORED),
+        group: b.add_u64_field("group", FAST),
+        title_hash: b.add_u64_field("title_hash", FAST),
+        is_teaser: b.add_u64_field("is_teaser", FAST),
+    };
+    (b.build(), fields)
+}
+
+/// A 64-bit hash for the grouping fast fields.
+pub fn hash64(text: &str) -> u64 {
+    let h = blake3::hash(text.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&h.as_bytes()[..8]);
+    u64::from_le_bytes(first)
+}
+
+/// The title as compared between a teaser and an article: normalised, letters and digits only.
+pub fn title_key(title: &str) -> String {
+    crate::analysis::normalize::normalize(title).chars().filter(|c| c.is_alphanumeric()).collect()
+}

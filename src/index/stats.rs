@@ -1,0 +1,79 @@
+//! What an index holds: counts, size on disk, date range, top sources.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use tantivy::collector::{Count, DocSetCollector};
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{TantivyDocument, Term};
+
+use super::IndexHandle;
+use super::schema::kind;
+use crate::article::Date;
+use crate::error::{Error, Result};
+
+/// Summary of an index.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stats {
+    pub index: String,
+    /// Articles (one per indexed file).
+    pub articles: usize,
+    /// Answer passages (question sections) of all articles.
+    pub passages: usize,
+    /// Related-article teasers.
+    pub teasers: usize,
+    pub files: usize,
+    /// Bytes the index takes on disk.
+    pub index_bytes: u64,
+    pub earliest: Option<Date>,
+    pub latest: Option<Date>,
+    /// Sources with their article counts, most articles first (at most 10).
+    pub top_sources: Vec<(String, usize)>,
+}
+
+impl IndexHandle {
+    pub fn stats(&self) -> Result<Stats> {
+        let searcher = self.reader.searcher();
+        let f = self.fields;
+        let tantivy = |e| super::tantivy_error(&self.dir, e);
+        let count = |k: &str| {
+            let q = TermQuery::new(Term::from_field_text(f.kind, k), IndexRecordOption::Basic);
+            searcher.search(&q, &Count).map_err(tantivy)
+        };
+        let files_q = TermQuery::new(Term::from_field_text(f.kind, kind::FILE), IndexRecordOption::Basic);
+        let file_docs = searcher.search(&files_q, &DocSetCollector).map_err(tantivy)?;
+        let mut sources: HashMap<String, usize> = HashMap::new();
+        let (mut earliest, mut latest): (Option<Date>, Option<Date>) = (None, None);
+        for addr in &file_docs {
+            let doc: TantivyDocument = searcher.doc(*addr).map_err(tantivy)?;
+            if let Some(s) = doc.get_first(f.source).and_then(|v| v.as_str()) {
+                *sources.entry(s.to_string()).or_default() += 1;
+            }
+            if let Some(d) = doc.get_first(f.date).and_then(|v| v.as_u64()).and_then(Date::from_number) {
+                earliest = Some(earliest.map_or(d, |e| e.min(d)));
+                latest = Some(latest.map_or(d, |l| l.max(d)));
+            }
+        }
+        let mut top_sources: Vec<(String, usize)> = sources.into_iter().collect();
+        top_sources.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        top_sources.truncate(10);
+        let mut index_bytes = 0;
+        for entry in std::fs::read_dir(&self.dir).map_err(|source| Error::Io { path: self.dir.clone(), source })? {
+            if let Ok(meta) = entry.and_then(|e| e.metadata()) {
+                index_bytes += meta.len();
+            }
+        }
+        Ok(Stats {
+            index: self.dir.display().to_string(),
+            articles: file_docs.len(),
+            passages: count(kind::PASSAGE)?,
+            teasers: count(kind::TEASER)?,
+            files: file_docs.len(),
+            index_bytes,
+            earliest,
+            latest,
+            top_sources,
+        })
+    }
+}

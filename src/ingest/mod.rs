@@ -1,0 +1,57 @@
+//! Ingestion: discover files, decode their bytes, and parse them into [`Article`]s.
+//!
+//! Pages come in two kinds: plain-text dumps of article pages (see [`text`]) and HTML pages
+//! (see [`html`]), in UTF-8 or GBK/GB18030. The kind is told by the file's content first
+//! (a page that starts like HTML is HTML whatever its name), then by its extension.
+
+pub mod decode;
+pub mod html;
+pub mod meta;
+pub mod text;
+pub mod walk;
+
+use std::path::Path;
+
+use crate::article::Article;
+
+/// Why a file gave no article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// Not an article at all (empty, binary): reported, but not an error.
+    Skipped(String),
+    /// Looked like an article but could not be read: an error.
+    Failed(String),
+}
+
+/// Parses one file's bytes into an article. `path` is used for the format and as the title of
+/// last resort.
+pub fn parse_file(path: &Path, bytes: &[u8]) -> Result<Article, Problem> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Problem::Skipped("empty file".into()));
+    }
+    let by_name = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "html" | "htm" | "shtml" | "xhtml"));
+    let decoded = decode::decode(bytes, true).map_err(|p| match p {
+        decode::DecodeProblem::Binary => Problem::Skipped("binary file, not text".into()),
+        decode::DecodeProblem::Undecodable => {
+            Problem::Failed("cannot decode the text (not UTF-8, GBK/GB18030 or another known encoding)".into())
+        }
+    })?;
+    let is_html = by_name || looks_like_html(&decoded.text);
+    let parsed = if is_html { html::parse(&decoded.text) } else { text::parse(&decoded.text) };
+    let mut article = parsed.ok_or_else(|| Problem::Failed("no article text found".into()))?;
+    if article.sections.iter().all(|s| s.answer.trim().is_empty()) {
+        return Err(Problem::Failed("no article text found (no paragraphs in the page's main content)".into()));
+    }
+    if article.title.is_empty() {
+        article.title = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+    }
+    Ok(article)
+}
+
+fn looks_like_html(text: &str) -> bool {
+    let head: String = text.trim_start().chars().take(200).collect::<String>().to_ascii_lowercase();
+    head.starts_with("<!doctype html") || head.starts_with("<html") || head.starts_with("<?xml") && head.contains("<html")
+}
