@@ -17,14 +17,18 @@ impl Engine {
     /// Opens the index in `dir`. Fails with [`crate::Error::IndexMissing`] when there is none,
     /// and [`crate::Error::IndexIncompatible`] when it was built by an incompatible version.
     pub fn open(dir: impl AsRef<Path>) -> Result<Engine> {
-        Ok(Engine { handle: IndexHandle::open(dir.as_ref())? })
+        Ok(Engine {
+            handle: IndexHandle::open(dir.as_ref())?,
+        })
     }
 
     /// Opens the index in `dir`, or creates an empty one when `dir` is missing or empty.
     pub fn create(dir: impl AsRef<Path>) -> Result<Engine> {
         let dir = dir.as_ref();
         match IndexHandle::open(dir) {
-            Err(crate::Error::IndexMissing { .. }) => Ok(Engine { handle: IndexHandle::create(dir, false)? }),
+            Err(crate::Error::IndexMissing { .. }) => Ok(Engine {
+                handle: IndexHandle::create(dir, false)?,
+            }),
             other => Ok(Engine { handle: other? }),
         }
     }
@@ -32,7 +36,9 @@ impl Engine {
     /// Creates an empty index in `dir`, replacing an index that is already there (whatever
     /// version built it). A folder that holds something other than an index is refused.
     pub fn recreate(dir: impl AsRef<Path>) -> Result<Engine> {
-        Ok(Engine { handle: IndexHandle::create(dir.as_ref(), true)? })
+        Ok(Engine {
+            handle: IndexHandle::create(dir.as_ref(), true)?,
+        })
     }
 
     /// The index directory.
@@ -42,7 +48,11 @@ impl Engine {
 
     /// Indexes the article files under `paths` (folders or files): new and changed files are
     /// parsed and written, files gone from under `paths` are removed, unchanged ones cost a hash.
-    pub fn index_paths<P: AsRef<Path>>(&self, paths: &[P], options: &IndexOptions) -> Result<IndexReport> {
+    pub fn index_paths<P: AsRef<Path>>(
+        &self,
+        paths: &[P],
+        options: &IndexOptions,
+    ) -> Result<IndexReport> {
         self.index_paths_with_progress(paths, options, &mut |_| {})
     }
 

@@ -33,7 +33,9 @@ pub enum Error {
     },
 
     /// The query holds nothing that can be searched for.
-    #[error("the query {query:?} has no searchable words: type one or more words, e.g. `医保钱包 使用地`")]
+    #[error(
+        "the query {query:?} has no searchable words: type one or more words, e.g. `医保钱包 使用地`"
+    )]
     EmptyQuery { query: String },
 
     /// A filesystem error on the index directory.

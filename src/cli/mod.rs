@@ -45,17 +45,21 @@ struct IndexDir {
 
 impl IndexDir {
     fn path(&self) -> PathBuf {
-        self.index.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX))
+        self.index
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX))
     }
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Index article files (incremental: only new, changed and removed files cost work)
-    #[command(after_help = "Files ending in .html .htm .shtml .xhtml or .txt are read; hidden files and \
+    #[command(
+        after_help = "Files ending in .html .htm .shtml .xhtml or .txt are read; hidden files and \
         folders are passed over. Unchanged files (same content hash) are not parsed again; files gone \
         from under PATH are removed from the index. A file that cannot be read or parsed is reported and \
-        the rest are indexed (exit code 1).")]
+        the rest are indexed (exit code 1)."
+    )]
     Index {
         /// Folders or files to index [default: corpus/]
         #[arg(value_name = "PATH")]
@@ -73,13 +77,15 @@ enum Command {
         dir: IndexDir,
     },
     /// Search the index: ranked answers, the best passage of each article
-    #[command(after_help = "Type words as you would ask them: 医保钱包 使用地, 医保断缴后再补缴多久能用. \
+    #[command(
+        after_help = "Type words as you would ask them: 医保钱包 使用地, 医保断缴后再补缴多久能用. \
         Question words (怎么, 如何, 吗 …) do not decide the ranking. Each answer is the best-matching \
         passage of one article; teasers (related-article titles seen on other pages) rank below full \
         articles. When no answer holds every word, answers holding most of them are shown and a note \
         says so on stderr.\n\nWith --json the output is one document: {\"query\", \"total\", \"hits\": \
         [{\"rank\", \"score\", \"kind\", \"title\", \"section\", \"snippet\", \"highlights\", \"date\", \
-        \"source\", \"path\", \"url\"}]}; highlights are [start, end) character offsets into snippet.")]
+        \"source\", \"path\", \"url\"}]}; highlights are [start, end) character offsets into snippet."
+    )]
     Search {
         /// The query words
         #[arg(value_name = "QUERY", required = true, num_args = 1..)]
@@ -135,28 +141,72 @@ pub fn run() -> ExitCode {
 
 fn dispatch(command: Command) -> Result<ExitCode, Error> {
     match command {
-        Command::Index { paths, full, json, memory, dir } => {
-            let paths = if paths.is_empty() { vec![PathBuf::from(DEFAULT_CORPUS)] } else { paths };
+        Command::Index {
+            paths,
+            full,
+            json,
+            memory,
+            dir,
+        } => {
+            let paths = if paths.is_empty() {
+                vec![PathBuf::from(DEFAULT_CORPUS)]
+            } else {
+                paths
+            };
             let index = dir.path();
-            let engine = if full { Engine::recreate(&index)? } else { Engine::create(&index)? };
-            let report = build(&engine, &paths, &IndexOptions { full, memory_mb: memory })?;
+            let engine = if full {
+                Engine::recreate(&index)?
+            } else {
+                Engine::create(&index)?
+            };
+            let report = build(
+                &engine,
+                &paths,
+                &IndexOptions {
+                    full,
+                    memory_mb: memory,
+                },
+            )?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
             } else {
                 render::report(&report, &paths, &index);
             }
-            Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if report.failed.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
-        Command::Search { query, limit, offset, snippet_len, json, color, no_color, dir } => {
+        Command::Search {
+            query,
+            limit,
+            offset,
+            snippet_len,
+            json,
+            color,
+            no_color,
+            dir,
+        } => {
             let engine = open_or_build_default(&dir)?;
-            let request =
-                SearchRequest { query: query.join(" "), limit, offset, snippet_chars: snippet_len };
+            let request = SearchRequest {
+                query: query.join(" "),
+                limit,
+                offset,
+                snippet_chars: snippet_len,
+            };
             let results = engine.search(&request)?;
             if let Some(note) = &results.relaxed {
                 eprintln!("baoxian: {note}");
             }
             if json {
-                println!("{}", serde_json::to_string_pretty(&results).unwrap_or_default());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&results).unwrap_or_default()
+                );
             } else {
                 let colour = match (no_color, color) {
                     (true, _) | (_, ColorChoice::Never) => false,
@@ -172,7 +222,10 @@ fn dispatch(command: Command) -> Result<ExitCode, Error> {
         Command::Stats { json, dir } => {
             let stats = Engine::open(dir.path())?.stats()?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&stats).unwrap_or_default());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&stats).unwrap_or_default()
+                );
             } else {
                 render::stats(&stats);
             }
@@ -199,13 +252,19 @@ fn build(engine: &Engine, paths: &[PathBuf], options: &IndexOptions) -> Result<I
 fn open_or_build_default(dir: &IndexDir) -> Result<Engine, Error> {
     let path = dir.path();
     match Engine::open(&path) {
-        Err(Error::IndexMissing { .. }) if dir.index.is_none() && Path::new(DEFAULT_CORPUS).is_dir() => {
+        Err(Error::IndexMissing { .. })
+            if dir.index.is_none() && Path::new(DEFAULT_CORPUS).is_dir() =>
+        {
             eprintln!(
                 "baoxian: no index yet: building {}/ from {}/ (first run; later searches reuse it)",
                 DEFAULT_INDEX, DEFAULT_CORPUS
             );
             let engine = Engine::create(&path)?;
-            let report = build(&engine, &[PathBuf::from(DEFAULT_CORPUS)], &IndexOptions::default())?;
+            let report = build(
+                &engine,
+                &[PathBuf::from(DEFAULT_CORPUS)],
+                &IndexOptions::default(),
+            )?;
             for f in &report.failed {
                 eprintln!("baoxian: failed: {}: {}", f.path, f.reason);
             }

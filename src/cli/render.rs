@@ -11,7 +11,11 @@ const RESET: &str = "\x1b[0m";
 
 /// `snippet` with its highlights marked: ANSI colour, or 【】 when not colouring.
 fn highlighted(snippet: &str, highlights: &[(usize, usize)], colour: bool) -> String {
-    let (open, close) = if colour { (MARK, RESET) } else { ("【", "】") };
+    let (open, close) = if colour {
+        (MARK, RESET)
+    } else {
+        ("【", "】")
+    };
     let mut out = String::with_capacity(snippet.len() + highlights.len() * 8);
     let mut next = highlights.iter().peekable();
     for (i, c) in snippet.chars().enumerate() {
@@ -28,7 +32,13 @@ fn highlighted(snippet: &str, highlights: &[(usize, usize)], colour: bool) -> St
 }
 
 pub fn results(results: &SearchResults, offset: usize, colour: bool) {
-    let paint = |style: &str, text: &str| if colour { format!("{style}{text}{RESET}") } else { text.to_string() };
+    let paint = |style: &str, text: &str| {
+        if colour {
+            format!("{style}{text}{RESET}")
+        } else {
+            text.to_string()
+        }
+    };
     if results.hits.is_empty() {
         if results.total > 0 {
             println!("no answers past {offset} ({} in all)", results.total);
@@ -67,7 +77,12 @@ pub fn results(results: &SearchResults, offset: usize, colour: bool) {
 
 pub fn report(r: &IndexReport, paths: &[PathBuf], index: &Path) {
     let from: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-    println!("indexed {} into {} in {:.1} s", from.join(", "), index.display(), r.elapsed_ms as f64 / 1000.0);
+    println!(
+        "indexed {} into {} in {:.1} s",
+        from.join(", "),
+        index.display(),
+        r.elapsed_ms as f64 / 1000.0
+    );
     println!(
         "  added {}, updated {}, removed {}, unchanged {}, duplicates {}, skipped {}, failed {}",
         r.added,
@@ -87,7 +102,10 @@ pub fn report(r: &IndexReport, paths: &[PathBuf], index: &Path) {
         );
     }
     if r.ignored > 0 {
-        println!("  passed over {} files that are not .html/.htm/.shtml/.xhtml/.txt", r.ignored);
+        println!(
+            "  passed over {} files that are not .html/.htm/.shtml/.xhtml/.txt",
+            r.ignored
+        );
     }
     for d in &r.duplicates {
         println!("duplicate: {} (same content as {})", d.path, d.same_as);
@@ -101,7 +119,11 @@ pub fn report(r: &IndexReport, paths: &[PathBuf], index: &Path) {
 }
 
 pub fn stats(s: &Stats) {
-    println!("index      {} ({:.1} KB)", s.index, s.index_bytes as f64 / 1024.0);
+    println!(
+        "index      {} ({:.1} KB)",
+        s.index,
+        s.index_bytes as f64 / 1024.0
+    );
     println!("articles   {} (from {} files)", s.articles, s.files);
     println!("passages   {}", s.passages);
     println!("teasers    {}", s.teasers);
@@ -112,7 +134,11 @@ pub fn stats(s: &Stats) {
     if s.top_sources.is_empty() {
         println!("sources    none known");
     } else {
-        let top: Vec<String> = s.top_sources.iter().map(|(name, n)| format!("{name} ({n})")).collect();
+        let top: Vec<String> = s
+            .top_sources
+            .iter()
+            .map(|(name, n)| format!("{name} ({n})"))
+            .collect();
         println!("sources    {}", top.join(", "));
     }
 }
@@ -123,7 +149,13 @@ mod tests {
 
     #[test]
     fn highlights_are_marked_by_character() {
-        assert_eq!(highlighted("医保卡余额上限", &[(0, 3), (5, 7)], false), "【医保卡】余额【上限】");
-        assert_eq!(highlighted("…ＡＰＰ", &[(1, 4)], true), format!("…{MARK}ＡＰＰ{RESET}"));
+        assert_eq!(
+            highlighted("医保卡余额上限", &[(0, 3), (5, 7)], false),
+            "【医保卡】余额【上限】"
+        );
+        assert_eq!(
+            highlighted("…ＡＰＰ", &[(1, 4)], true),
+            format!("…{MARK}ＡＰＰ{RESET}")
+        );
     }
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::LockError;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError, TantivyDocument};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError};
 
 use crate::analysis::{self, Granularity, ZhTokenizer};
 use crate::error::{Error, Result};
@@ -30,8 +30,13 @@ pub struct IndexHandle {
 
 pub(crate) fn tantivy_error(dir: &Path, source: TantivyError) -> Error {
     match source {
-        TantivyError::LockFailure(LockError::LockBusy, _) => Error::IndexBusy { path: dir.to_path_buf() },
-        source => Error::Tantivy { path: dir.to_path_buf(), source },
+        TantivyError::LockFailure(LockError::LockBusy, _) => Error::IndexBusy {
+            path: dir.to_path_buf(),
+        },
+        source => Error::Tantivy {
+            path: dir.to_path_buf(),
+            source,
+        },
     }
 }
 
@@ -39,7 +44,9 @@ impl IndexHandle {
     /// Opens an existing index, checking it was built by a compatible version and analyzer.
     pub fn open(dir: &Path) -> Result<IndexHandle> {
         if !dir.join("meta.json").is_file() {
-            return Err(Error::IndexMissing { path: dir.to_path_buf() });
+            return Err(Error::IndexMissing {
+                path: dir.to_path_buf(),
+            });
         }
         let index = Index::open_in_dir(dir).map_err(|e| Error::IndexIncompatible {
             path: dir.to_path_buf(),
@@ -54,7 +61,9 @@ impl IndexHandle {
         }
         let metas = index.load_metas().map_err(|e| tantivy_error(dir, e))?;
         if let Some(payload) = metas.payload.as_deref() {
-            let built_with = serde_json::from_str::<Payload>(payload).map(|p| p.analyzer).unwrap_or_default();
+            let built_with = serde_json::from_str::<Payload>(payload)
+                .map(|p| p.analyzer)
+                .unwrap_or_default();
             if built_with != analysis::fingerprint() {
                 return Err(Error::IndexIncompatible {
                     path: dir.to_path_buf(),
@@ -71,7 +80,10 @@ impl IndexHandle {
     /// Creates a new, empty index in `dir` (made if missing). With `replace`, an existing
     /// baoxian/tantivy index there is removed first; any other non-empty folder is refused.
     pub fn create(dir: &Path, replace: bool) -> Result<IndexHandle> {
-        let io = |source| Error::Io { path: dir.to_path_buf(), source };
+        let io = |source| Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
         if dir.exists() {
             let is_index = dir.join("meta.json").is_file();
             let empty = std::fs::read_dir(dir).map_err(io)?.next().is_none();
@@ -88,7 +100,8 @@ impl IndexHandle {
                     reason: if is_index {
                         "an index is already there".into()
                     } else {
-                        "the folder is not empty and holds no index; refusing to write into it".into()
+                        "the folder is not empty and holds no index; refusing to write into it"
+                            .into()
                     },
                 });
             }
@@ -100,28 +113,46 @@ impl IndexHandle {
     }
 
     fn with_index(dir: &Path, index: Index, fields: Fields) -> Result<IndexHandle> {
-        index.tokenizers().register(analysis::INDEX_TOKENIZER, ZhTokenizer::new(Granularity::Search));
+        index.tokenizers().register(
+            analysis::INDEX_TOKENIZER,
+            ZhTokenizer::new(Granularity::Search),
+        );
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|e| tantivy_error(dir, e))?;
-        Ok(IndexHandle { dir: dir.to_path_buf(), index, reader, fields })
+        Ok(IndexHandle {
+            dir: dir.to_path_buf(),
+            index,
+            reader,
+            fields,
+        })
     }
 
     pub(crate) fn writer(&self, memory_mb: usize) -> Result<IndexWriter<TantivyDocument>> {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8);
         let budget = memory_mb.max(15 * threads) * 1024 * 1024;
-        self.index.writer_with_num_threads(threads, budget).map_err(|e| tantivy_error(&self.dir, e))
+        self.index
+            .writer_with_num_threads(threads, budget)
+            .map_err(|e| tantivy_error(&self.dir, e))
     }
 
     /// Commits `writer` with the analyzer payload and makes the result visible to searches.
     pub(crate) fn commit(&self, writer: &mut IndexWriter<TantivyDocument>) -> Result<()> {
-        let payload = serde_json::to_string(&Payload { analyzer: analysis::fingerprint() })
-            .unwrap_or_default();
-        let mut prepared = writer.prepare_commit().map_err(|e| tantivy_error(&self.dir, e))?;
+        let payload = serde_json::to_string(&Payload {
+            analyzer: analysis::fingerprint(),
+        })
+        .unwrap_or_default();
+        let mut prepared = writer
+            .prepare_commit()
+            .map_err(|e| tantivy_error(&self.dir, e))?;
         prepared.set_payload(&payload);
         prepared.commit().map_err(|e| tantivy_error(&self.dir, e))?;
-        self.reader.reload().map_err(|e| tantivy_error(&self.dir, e))
+        self.reader
+            .reload()
+            .map_err(|e| tantivy_error(&self.dir, e))
     }
 }

@@ -83,5 +83,8 @@ pub fn hash64(text: &str) -> u64 {
 
 /// The title as compared between a teaser and an article: normalised, letters and digits only.
 pub fn title_key(title: &str) -> String {
-    crate::analysis::normalize::normalize(title).chars().filter(|c| c.is_alphanumeric()).collect()
+    crate::analysis::normalize::normalize(title)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
 }

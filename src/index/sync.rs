@@ -30,7 +30,10 @@ pub struct IndexOptions {
 
 impl Default for IndexOptions {
     fn default() -> Self {
-        IndexOptions { full: false, memory_mb: 128 }
+        IndexOptions {
+            full: false,
+            memory_mb: 128,
+        }
     }
 }
 
@@ -97,17 +100,34 @@ impl IndexHandle {
     ) -> Result<IndexReport> {
         let started = Instant::now();
         let found = walk::discover(roots)?;
-        let roots: Vec<PathBuf> = roots.iter().filter_map(|r| std::fs::canonicalize(r).ok()).collect();
-        let mut report = IndexReport { ignored: found.ignored, ..IndexReport::default() };
-        report.failed.extend(found.problems.iter().map(|(p, r)| issue(p, r)));
+        let roots: Vec<PathBuf> = roots
+            .iter()
+            .filter_map(|r| std::fs::canonicalize(r).ok())
+            .collect();
+        let mut report = IndexReport {
+            ignored: found.ignored,
+            ..IndexReport::default()
+        };
+        report
+            .failed
+            .extend(found.problems.iter().map(|(p, r)| issue(p, r)));
 
-        let existing = if options.full { HashMap::new() } else { self.file_records()? };
+        let existing = if options.full {
+            HashMap::new()
+        } else {
+            self.file_records()?
+        };
 
         // Pass 1: hash every file (cheap) to classify it.
         let hashed: Vec<(PathBuf, std::io::Result<String>)> = found
             .files
             .par_iter()
-            .map(|p| (p.clone(), std::fs::read(p).map(|b| blake3::hash(&b).to_hex().to_string())))
+            .map(|p| {
+                (
+                    p.clone(),
+                    std::fs::read(p).map(|b| blake3::hash(&b).to_hex().to_string()),
+                )
+            })
             .collect();
         let mut claimed: HashMap<String, PathBuf> = HashMap::new();
         let mut present: HashSet<PathBuf> = HashSet::new();
@@ -119,23 +139,29 @@ impl IndexHandle {
         }
         for (path, hash) in &hashed {
             present.insert(path.clone());
-            if let Ok(h) = hash {
-                if existing.get(path) == Some(h) {
-                    claimed.entry(h.clone()).or_insert_with(|| path.clone());
-                }
+            if let Ok(h) = hash
+                && existing.get(path) == Some(h)
+            {
+                claimed.entry(h.clone()).or_insert_with(|| path.clone());
             }
         }
         let mut plans: Vec<(PathBuf, Plan)> = Vec::new();
         for (path, hash) in hashed {
             match hash {
-                Err(e) => report.failed.push(issue(&path, &format!("cannot read: {e}"))),
+                Err(e) => report
+                    .failed
+                    .push(issue(&path, &format!("cannot read: {e}"))),
                 Ok(h) => {
                     let plan = match (existing.get(&path), claimed.get(&h)) {
                         (Some(old), _) if *old == h => Plan::Unchanged,
                         (_, Some(other)) if *other != path => Plan::Duplicate(other.clone()),
                         (old, _) => {
                             claimed.insert(h, path.clone());
-                            if old.is_some() { Plan::Update } else { Plan::Add }
+                            if old.is_some() {
+                                Plan::Update
+                            } else {
+                                Plan::Add
+                            }
                         }
                     };
                     plans.push((path, plan));
@@ -171,7 +197,10 @@ impl IndexHandle {
                     if existing.contains_key(p) {
                         writer.delete_term(file_term(f, p));
                     }
-                    report.duplicates.push(Duplicate { path: display(p), same_as: display(other) });
+                    report.duplicates.push(Duplicate {
+                        path: display(p),
+                        same_as: display(other),
+                    });
                     None
                 }
             })
@@ -204,7 +233,10 @@ impl IndexHandle {
                         }
                         report.bytes += len;
                         for doc in documents(f, path, &hash, &article) {
-                            let k = doc.get_first(f.kind).and_then(|v| v.as_str()).unwrap_or_default();
+                            let k = doc
+                                .get_first(f.kind)
+                                .and_then(|v| v.as_str())
+                                .unwrap_or_default();
                             match k {
                                 kind::PASSAGE => report.passages += 1,
                                 kind::TEASER => report.teasers += 1,
@@ -220,8 +252,11 @@ impl IndexHandle {
                         report.skipped.push(issue(path, &reason));
                     }
                     Err(Problem::Failed(reason)) => {
-                        let reason =
-                            if update { format!("{reason} (the version indexed before is kept)") } else { reason };
+                        let reason = if update {
+                            format!("{reason} (the version indexed before is kept)")
+                        } else {
+                            reason
+                        };
                         report.failed.push(issue(path, &reason));
                     }
                 }
@@ -239,11 +274,18 @@ impl IndexHandle {
     fn file_records(&self) -> Result<HashMap<PathBuf, String>> {
         let searcher = self.reader.searcher();
         let f = self.fields;
-        let q = TermQuery::new(Term::from_field_text(f.kind, kind::FILE), IndexRecordOption::Basic);
-        let docs = searcher.search(&q, &DocSetCollector).map_err(|e| super::tantivy_error(&self.dir, e))?;
+        let q = TermQuery::new(
+            Term::from_field_text(f.kind, kind::FILE),
+            IndexRecordOption::Basic,
+        );
+        let docs = searcher
+            .search(&q, &DocSetCollector)
+            .map_err(|e| super::tantivy_error(&self.dir, e))?;
         let mut out = HashMap::with_capacity(docs.len());
         for addr in docs {
-            let doc: TantivyDocument = searcher.doc(addr).map_err(|e| super::tantivy_error(&self.dir, e))?;
+            let doc: TantivyDocument = searcher
+                .doc(addr)
+                .map_err(|e| super::tantivy_error(&self.dir, e))?;
             let path = doc.get_first(f.file).and_then(|v| v.as_str());
             let hash = doc.get_first(f.hash).and_then(|v| v.as_str());
             if let (Some(p), Some(h)) = (path, hash) {
@@ -269,7 +311,10 @@ pub fn display(path: &Path) -> String {
 }
 
 fn issue(path: &Path, reason: &str) -> FileIssue {
-    FileIssue { path: display(path), reason: reason.to_string() }
+    FileIssue {
+        path: display(path),
+        reason: reason.to_string(),
+    }
 }
 
 /// The tantivy documents of one article file: its passages, its teasers and its file record.

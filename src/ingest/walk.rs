@@ -26,8 +26,14 @@ pub struct Discovery {
 pub fn discover(roots: &[PathBuf]) -> Result<Discovery> {
     let mut found = Discovery::default();
     for root in roots {
-        let abs = std::fs::canonicalize(root).map_err(|source| Error::Input { path: root.clone(), source })?;
-        let walker = WalkDir::new(&abs).follow_links(true).into_iter().filter_entry(|e| e.depth() == 0 || !is_hidden(e.path()));
+        let abs = std::fs::canonicalize(root).map_err(|source| Error::Input {
+            path: root.clone(),
+            source,
+        })?;
+        let walker = WalkDir::new(&abs)
+            .follow_links(true)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.path()));
         for entry in walker {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
@@ -39,11 +45,15 @@ pub fn discover(roots: &[PathBuf]) -> Result<Discovery> {
                 }
                 Ok(_) => {}
                 Err(err) => {
-                    let path = err.path().map(Path::to_path_buf).unwrap_or_else(|| abs.clone());
+                    let path = err
+                        .path()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| abs.clone());
                     let reason = if err.loop_ancestor().is_some() {
                         "symbolic link loop, not followed".to_string()
                     } else {
-                        err.io_error().map_or_else(|| err.to_string(), |io| io.to_string())
+                        err.io_error()
+                            .map_or_else(|| err.to_string(), |io| io.to_string())
                     };
                     found.problems.push((path, reason));
                 }
@@ -56,7 +66,9 @@ pub fn discover(roots: &[PathBuf]) -> Result<Discovery> {
 }
 
 fn is_hidden(path: &Path) -> bool {
-    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'))
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.'))
 }
 
 fn has_article_extension(path: &Path) -> bool {
@@ -80,10 +92,17 @@ mod tests {
         std::fs::write(d.join("a/.git/x.txt"), "x").unwrap();
         std::fs::write(d.join("a/pic.png"), "x").unwrap();
         let found = discover(&[d.join("a"), d.join("a/one.html")]).unwrap();
-        let names: Vec<_> = found.files.iter().map(|p| p.file_name().unwrap().to_str().unwrap().to_string()).collect();
+        let names: Vec<_> = found
+            .files
+            .iter()
+            .map(|p| p.file_name().unwrap().to_str().unwrap().to_string())
+            .collect();
         assert_eq!(names, vec!["TWO.TXT", "one.html"]);
         assert_eq!(found.ignored, 1);
-        assert!(matches!(discover(&[d.join("missing")]), Err(Error::Input { .. })));
+        assert!(matches!(
+            discover(&[d.join("missing")]),
+            Err(Error::Input { .. })
+        ));
     }
 
     #[cfg(unix)]

@@ -33,7 +33,9 @@ pub struct SegmentGroups {
 fn keep_best(best: &mut HashMap<u64, Group>, key: u64, candidate: Group) {
     best.entry(key)
         .and_modify(|g| {
-            if (candidate.score, std::cmp::Reverse(candidate.doc)) > (g.score, std::cmp::Reverse(g.doc)) {
+            if (candidate.score, std::cmp::Reverse(candidate.doc))
+                > (g.score, std::cmp::Reverse(g.doc))
+            {
                 *g = candidate;
             }
         })
@@ -44,7 +46,11 @@ impl Collector for BestPassagePerArticle {
     type Fruit = Vec<Group>;
     type Child = SegmentGroups;
 
-    fn for_segment(&self, segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentGroups> {
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentGroups> {
         let ff = reader.fast_fields();
         Ok(SegmentGroups {
             segment,
@@ -67,9 +73,15 @@ impl Collector for BestPassagePerArticle {
                 keep_best(&mut best, key, g);
             }
         }
-        let article_titles: HashSet<u64> = best.values().filter(|g| !g.teaser).map(|g| g.title_hash).collect();
-        let mut groups: Vec<Group> =
-            best.into_values().filter(|g| !(g.teaser && article_titles.contains(&g.title_hash))).collect();
+        let article_titles: HashSet<u64> = best
+            .values()
+            .filter(|g| !g.teaser)
+            .map(|g| g.title_hash)
+            .collect();
+        let mut groups: Vec<Group> = best
+            .into_values()
+            .filter(|g| !(g.teaser && article_titles.contains(&g.title_hash)))
+            .collect();
         groups.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
         Ok(groups)
     }
@@ -79,7 +91,9 @@ impl SegmentCollector for SegmentGroups {
     type Fruit = HashMap<u64, Group>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let Some(key) = self.group.first(doc) else { return };
+        let Some(key) = self.group.first(doc) else {
+            return;
+        };
         let teaser = self.is_teaser.first(doc) == Some(1);
         let g = Group {
             score: if teaser { score * TEASER_WEIGHT } else { score },
