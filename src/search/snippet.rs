@@ -155,11 +155,15 @@ pub fn snippet(text: &str, terms: &[String], max_chars: usize) -> Snippet {
     if end < n {
         out.push(ELLIPSIS);
     }
-    let highlights = found
-        .iter()
-        .filter(|(s, e, _)| *s >= start && *e <= end)
-        .map(|(s, e, _)| (s - start + lead, e - start + lead))
-        .collect();
+    // matches side by side (网上 + 缴费) read as one highlight
+    let mut highlights: Vec<(usize, usize)> = Vec::new();
+    for &(s, e, _) in found.iter().filter(|(s, e, _)| *s >= start && *e <= end) {
+        let (s, e) = (s - start + lead, e - start + lead);
+        match highlights.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => highlights.push((s, e)),
+        }
+    }
     Snippet {
         text: out,
         highlights,
@@ -211,8 +215,8 @@ mod tests {
             s.text
         );
         assert!(s.text.starts_with('…') && s.text.ends_with('…'));
-        assert_eq!(s.highlights.len(), 3);
-        assert!(marked(&s).contains("【网上】【缴费】可以通过【支付宝】"));
+        assert_eq!(s.highlights.len(), 2);
+        assert!(marked(&s).contains("【网上缴费】可以通过【支付宝】"));
     }
 
     #[test]
