@@ -15,8 +15,7 @@ pub struct Date {
 impl Date {
     /// A checked date: `None` when the month or day is out of range.
     pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
-        let leap =
-            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
+        let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
@@ -24,11 +23,7 @@ impl Date {
             2 => 28,
             _ => return None,
         };
-        ((1..=days).contains(&day) && (1900..=2200).contains(&year)).then_some(Date {
-            year,
-            month,
-            day,
-        })
+        ((1..=days).contains(&day) && (1900..=2200).contains(&year)).then_some(Date { year, month, day })
     }
 
     /// The date as the number `YYYYMMDD`, which sorts like the date (how the index stores it).
@@ -91,9 +86,7 @@ impl Article {
     pub fn text_chars(&self) -> usize {
         self.sections
             .iter()
-            .map(|s| {
-                s.answer.chars().count() + s.question.as_ref().map_or(0, |q| q.chars().count())
-            })
+            .map(|s| s.answer.chars().count() + s.question.as_ref().map_or(0, |q| q.chars().count()))
             .sum()
     }
 }

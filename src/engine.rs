@@ -17,28 +17,33 @@ impl Engine {
     /// Opens the index in `dir`. Fails with [`crate::Error::IndexMissing`] when there is none,
     /// and [`crate::Error::IndexIncompatible`] when it was built by an incompatible version.
     pub fn open(dir: impl AsRef<Path>) -> Result<Engine> {
-        Ok(Engine {
-            handle: IndexHandle::open(dir.as_ref())?,
-        })
+        Ok(Engine { handle: IndexHandle::open(dir.as_ref())? })
     }
 
-    /// Opens the index in `dir`, or creates an empty one when `dir` is missing or empty.
+    /// Opens the index in `dir`, or creates an empty one when `dir` is missing or empty. A
+    /// folder that holds other files is refused ([`crate::Error::IndexIncompatible`]).
     pub fn create(dir: impl AsRef<Path>) -> Result<Engine> {
+        Ok(Engine { handle: IndexHandle::open_or_create(dir.as_ref())? })
+    }
+
+    /// Opens the index in `dir` for a full rebuild (`IndexOptions { full: true, .. }`): a
+    /// compatible index is opened as it is, and the rebuild replaces its content in one commit,
+    /// so searches keep working meanwhile; an index that another version of baoxian built is
+    /// deleted and created anew. A folder that holds other files is refused.
+    pub fn open_for_rebuild(dir: impl AsRef<Path>) -> Result<Engine> {
+        Ok(Engine { handle: IndexHandle::open_for_rebuild(dir.as_ref())? })
+    }
+
+    /// Opens the index in `dir` for a dry run: as it is when it can be opened, else an empty
+    /// index in memory (nothing is created or changed on disk).
+    pub fn open_for_dry_run(dir: impl AsRef<Path>) -> Result<Engine> {
         let dir = dir.as_ref();
         match IndexHandle::open(dir) {
-            Err(crate::Error::IndexMissing { .. }) => Ok(Engine {
-                handle: IndexHandle::create(dir, false)?,
-            }),
+            Err(crate::Error::IndexMissing { .. } | crate::Error::IndexIncompatible { .. }) => {
+                Ok(Engine { handle: IndexHandle::empty_in_memory(dir)? })
+            }
             other => Ok(Engine { handle: other? }),
         }
-    }
-
-    /// Creates an empty index in `dir`, replacing an index that is already there (whatever
-    /// version built it). A folder that holds something other than an index is refused.
-    pub fn recreate(dir: impl AsRef<Path>) -> Result<Engine> {
-        Ok(Engine {
-            handle: IndexHandle::create(dir.as_ref(), true)?,
-        })
     }
 
     /// The index directory.
@@ -48,11 +53,7 @@ impl Engine {
 
     /// Indexes the article files under `paths` (folders or files): new and changed files are
     /// parsed and written, files gone from under `paths` are removed, unchanged ones cost a hash.
-    pub fn index_paths<P: AsRef<Path>>(
-        &self,
-        paths: &[P],
-        options: &IndexOptions,
-    ) -> Result<IndexReport> {
+    pub fn index_paths<P: AsRef<Path>>(&self, paths: &[P], options: &IndexOptions) -> Result<IndexReport> {
         self.index_paths_with_progress(paths, options, &mut |_| {})
     }
 

@@ -17,12 +17,13 @@ pub enum Error {
     #[error("{} is not a usable baoxian index ({reason}): rebuild it with `baoxian index --full --index {} PATH...`", path.display(), path.display())]
     IndexIncompatible { path: PathBuf, reason: String },
 
-    /// Another process holds the index writer lock.
+    /// Another process is updating the index.
     #[error(
-        "index {} is being updated by another process: wait for it to finish and try again",
-        path.display()
+        "index {} is being updated by another process{}: wait for it to finish and try again (searches keep working meanwhile)",
+        path.display(),
+        pid.map(|p| format!(" (pid {p})")).unwrap_or_default()
     )]
-    IndexBusy { path: PathBuf },
+    IndexBusy { path: PathBuf, pid: Option<u32> },
 
     /// A path given to index does not exist or cannot be read.
     #[error("cannot read {}: {source}", path.display())]
@@ -33,9 +34,7 @@ pub enum Error {
     },
 
     /// The query holds nothing that can be searched for.
-    #[error(
-        "the query {query:?} has no searchable words: type one or more words, e.g. `医保钱包 使用地`"
-    )]
+    #[error("the query {query:?} has no searchable words: type one or more words, e.g. `医保钱包 使用地`")]
     EmptyQuery { query: String },
 
     /// A filesystem error on the index directory.

@@ -38,11 +38,7 @@ fn first_search_builds_the_default_index_and_later_ones_reuse_it() {
     assert!(first.status.success(), "{}", stderr(&first));
     assert_eq!(stderr(&first).lines().count(), 1, "{}", stderr(&first));
     assert!(stderr(&first).contains("building index/ from corpus/"));
-    assert!(
-        stdout(&first).starts_with(" 1. 医保钱包如何更改使用地\n"),
-        "{}",
-        stdout(&first)
-    );
+    assert!(stdout(&first).starts_with(" 1. 医保钱包如何更改使用地\n"), "{}", stdout(&first));
     assert!(dir.path().join("index/meta.json").is_file());
 
     let second = baoxian(dir.path(), &["search", "医保钱包", "使用地"]);
@@ -57,32 +53,13 @@ fn piped_output_marks_highlights_with_brackets() {
     copy_corpus(&dir.path().join("corpus"));
     let o = baoxian(dir.path(), &["search", "海东", "网上缴费", "--limit", "1"]);
     let out = stdout(&o);
-    assert!(
-        out.contains("问: 青海海东2025医保缴费怎么网上缴费呢?"),
-        "{out}"
-    );
-    assert!(
-        out.contains("2025-07-31 · 社保网 · corpus/手机上更改医保参保地的详细步骤来了.txt"),
-        "{out}"
-    );
+    assert!(out.contains("问: 青海海东2025医保缴费怎么网上缴费呢?"), "{out}");
+    assert!(out.contains("2025-07-31 · 社保网 · corpus/手机上更改医保参保地的详细步骤来了.txt"), "{out}");
     assert!(out.contains("【网上缴费】"), "{out}");
     assert!(!out.contains('\x1b'));
-    let coloured = baoxian(
-        dir.path(),
-        &["search", "海东", "网上缴费", "--color", "always"],
-    );
+    let coloured = baoxian(dir.path(), &["search", "海东", "网上缴费", "--color", "always"]);
     assert!(stdout(&coloured).contains("\x1b[1;31m网上缴费\x1b[0m"));
-    let plain = baoxian(
-        dir.path(),
-        &[
-            "search",
-            "海东",
-            "网上缴费",
-            "--color",
-            "always",
-            "--no-color",
-        ],
-    );
+    let plain = baoxian(dir.path(), &["search", "海东", "网上缴费", "--color", "always", "--no-color"]);
     assert!(!stdout(&plain).contains('\x1b'));
 }
 
@@ -90,10 +67,7 @@ fn piped_output_marks_highlights_with_brackets() {
 fn search_json_has_the_documented_shape() {
     let dir = tempfile::tempdir().unwrap();
     copy_corpus(&dir.path().join("corpus"));
-    let o = baoxian(
-        dir.path(),
-        &["search", "--json", "医保卡余额有上限吗", "--limit", "3"],
-    );
+    let o = baoxian(dir.path(), &["search", "--json", "医保卡余额有上限吗", "--limit", "3"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v = json(&o);
     assert_eq!(v["query"], "医保卡余额有上限吗");
@@ -101,25 +75,9 @@ fn search_json_has_the_documented_shape() {
     let hits = v["hits"].as_array().unwrap();
     assert!(!hits.is_empty() && hits.len() <= 3);
     for (i, hit) in hits.iter().enumerate() {
-        let keys: Vec<&str> = hit
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
-        let mut expected = vec![
-            "rank",
-            "score",
-            "kind",
-            "title",
-            "section",
-            "snippet",
-            "highlights",
-            "date",
-            "source",
-            "path",
-            "url",
-        ];
+        let keys: Vec<&str> = hit.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut expected =
+            vec!["rank", "score", "kind", "title", "section", "snippet", "highlights", "date", "source", "path", "url"];
         expected.sort();
         let mut keys = keys.clone();
         keys.sort();
@@ -131,22 +89,12 @@ fn search_json_has_the_documented_shape() {
         assert!(hit["date"].is_null() || hit["date"].as_str().unwrap().len() == 10);
         let snippet: Vec<char> = hit["snippet"].as_str().unwrap().chars().collect();
         for h in hit["highlights"].as_array().unwrap() {
-            let (s, e) = (
-                h[0].as_u64().unwrap() as usize,
-                h[1].as_u64().unwrap() as usize,
-            );
-            assert!(
-                s < e && e <= snippet.len(),
-                "highlight {s}..{e} outside a snippet of {} chars",
-                snippet.len()
-            );
+            let (s, e) = (h[0].as_u64().unwrap() as usize, h[1].as_u64().unwrap() as usize);
+            assert!(s < e && e <= snippet.len(), "highlight {s}..{e} outside a snippet of {} chars", snippet.len());
             let marked: String = snippet[s..e].iter().collect();
             // highlights mark query words (side-by-side words read as one highlight)
             assert!(marked.chars().count() >= 2, "highlighted {marked:?}");
-            assert!(
-                marked.chars().all(|c| "医保卡余额上限".contains(c)),
-                "highlighted {marked:?}"
-            );
+            assert!(marked.chars().all(|c| "医保卡余额上限".contains(c)), "highlighted {marked:?}");
         }
     }
     assert_eq!(hits[0]["title"], "医保卡余额有上限吗");
@@ -164,20 +112,12 @@ fn usage_errors_exit_2_with_a_helpful_message() {
 
     let empty = baoxian(dir.path(), &["search", "  ", "？"]);
     assert_eq!(empty.status.code(), Some(2));
-    assert!(
-        stderr(&empty).contains("no searchable words"),
-        "{}",
-        stderr(&empty)
-    );
+    assert!(stderr(&empty).contains("no searchable words"), "{}", stderr(&empty));
     assert!(!stderr(&empty).contains("panicked"));
 
     let missing = baoxian(dir.path(), &["search", "--index", "elsewhere", "医保"]);
     assert_eq!(missing.status.code(), Some(2));
-    assert!(
-        stderr(&missing).contains("no index at elsewhere"),
-        "{}",
-        stderr(&missing)
-    );
+    assert!(stderr(&missing).contains("no index at elsewhere"), "{}", stderr(&missing));
     assert!(stderr(&missing).contains("baoxian index --index elsewhere"));
 
     let bad_flag = baoxian(dir.path(), &["search", "--limit", "many", "医保"]);
@@ -195,16 +135,8 @@ fn index_reports_changes_and_exit_code_1_for_failed_files() {
     let crawl = d.join("crawl");
     std::fs::create_dir_all(&crawl).unwrap();
     let page = |t: &str, p: &str| text_page(t, "2025-07-01", &[p]);
-    std::fs::write(
-        crawl.join("a.txt"),
-        page("生育津贴怎么领取", "生育津贴由用人单位代为申领。"),
-    )
-    .unwrap();
-    std::fs::write(
-        crawl.join("b.txt"),
-        page("失业保险金怎么领", "失业保险金可以在网上申领。"),
-    )
-    .unwrap();
+    std::fs::write(crawl.join("a.txt"), page("生育津贴怎么领取", "生育津贴由用人单位代为申领。")).unwrap();
+    std::fs::write(crawl.join("b.txt"), page("失业保险金怎么领", "失业保险金可以在网上申领。")).unwrap();
     let run = |args: &[&str]| {
         let mut all = vec!["index", "crawl", "--index", "idx", "--json"];
         all.extend_from_slice(args);
@@ -214,10 +146,7 @@ fn index_reports_changes_and_exit_code_1_for_failed_files() {
 
     let (code, v) = run(&[]);
     assert_eq!(code, Some(0));
-    assert_eq!(
-        (v["added"].as_u64(), v["unchanged"].as_u64()),
-        (Some(2), Some(0))
-    );
+    assert_eq!((v["added"].as_u64(), v["unchanged"].as_u64()), (Some(2), Some(0)));
     for key in ["added", "updated", "removed", "unchanged", "elapsed_ms"] {
         assert!(v[key].is_u64(), "{key} missing: {v}");
     }
@@ -226,107 +155,52 @@ fn index_reports_changes_and_exit_code_1_for_failed_files() {
     }
 
     let (_, v) = run(&[]);
-    assert_eq!(
-        (v["added"].as_u64(), v["unchanged"].as_u64()),
-        (Some(0), Some(2))
-    );
+    assert_eq!((v["added"].as_u64(), v["unchanged"].as_u64()), (Some(0), Some(2)));
 
-    std::fs::write(
-        crawl.join("a.txt"),
-        page("生育津贴怎么领取", "生育津贴可以由本人在网上申领。"),
-    )
-    .unwrap();
+    std::fs::write(crawl.join("a.txt"), page("生育津贴怎么领取", "生育津贴可以由本人在网上申领。")).unwrap();
     std::fs::remove_file(crawl.join("b.txt")).unwrap();
-    std::fs::write(
-        crawl.join("copy.txt"),
-        page("生育津贴怎么领取", "生育津贴可以由本人在网上申领。"),
-    )
-    .unwrap();
-    std::fs::write(
-        crawl.join("broken.html"),
-        "<html><body><div class=nav>首页</div></body></html>",
-    )
-    .unwrap();
+    std::fs::write(crawl.join("copy.txt"), page("生育津贴怎么领取", "生育津贴可以由本人在网上申领。")).unwrap();
+    std::fs::write(crawl.join("broken.html"), "<html><body><div class=nav>首页</div></body></html>").unwrap();
     let (code, v) = run(&[]);
     assert_eq!(code, Some(1));
     assert_eq!(v["updated"], 1);
     assert_eq!(v["removed"], 1);
     assert_eq!(v["added"], 0);
     assert_eq!(v["duplicates"].as_array().unwrap().len(), 1);
-    assert!(
-        v["duplicates"][0]["path"]
-            .as_str()
-            .unwrap()
-            .ends_with("copy.txt")
-    );
+    assert!(v["duplicates"][0]["path"].as_str().unwrap().ends_with("copy.txt"));
     assert_eq!(v["failed"].as_array().unwrap().len(), 1);
-    assert!(
-        v["failed"][0]["path"]
-            .as_str()
-            .unwrap()
-            .ends_with("broken.html")
-    );
+    assert!(v["failed"][0]["path"].as_str().unwrap().ends_with("broken.html"));
     assert!(v["failed"][0]["reason"].is_string());
 
     let found = baoxian(d, &["search", "--index", "idx", "--json", "网上申领"]);
     let hits = json(&found);
     assert_eq!(hits["total"], 1, "{hits}");
     assert!(hits["hits"][0]["path"].as_str().unwrap().ends_with("a.txt"));
-    let gone = json(&baoxian(
-        d,
-        &["search", "--index", "idx", "--json", "失业保险金"],
-    ));
+    let gone = json(&baoxian(d, &["search", "--index", "idx", "--json", "失业保险金"]));
     assert_eq!(gone["total"], 0);
 
     let human = baoxian(d, &["index", "crawl", "--index", "idx"]);
     let out = stdout(&human);
     assert!(out.contains("unchanged 1"), "{out}");
-    assert!(
-        out.contains("failed: crawl/broken.html: no article text found"),
-        "{out}"
-    );
-    assert!(
-        out.contains("duplicate: crawl/copy.txt (same content as crawl/a.txt)"),
-        "{out}"
-    );
+    assert!(out.contains("failed: crawl/broken.html: no article text found"), "{out}");
+    assert!(out.contains("duplicate: crawl/copy.txt (same content as crawl/a.txt)"), "{out}");
 }
 
 #[test]
 fn full_rebuild_keeps_only_the_given_paths() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    for (folder, title) in [("one", "生育津贴怎么领取"), ("two", "失业保险金怎么领")]
-    {
+    for (folder, title) in [("one", "生育津贴怎么领取"), ("two", "失业保险金怎么领")] {
         std::fs::create_dir_all(d.join(folder)).unwrap();
-        std::fs::write(
-            d.join(folder).join("p.txt"),
-            text_page(title, "2025-07-01", &["正文内容在这里。"]),
-        )
-        .unwrap();
+        std::fs::write(d.join(folder).join("p.txt"), text_page(title, "2025-07-01", &["正文内容在这里。"])).unwrap();
     }
-    assert!(
-        baoxian(d, &["index", "one", "two", "--index", "idx"])
-            .status
-            .success()
-    );
+    assert!(baoxian(d, &["index", "one", "two", "--index", "idx"]).status.success());
     let stats = json(&baoxian(d, &["stats", "--index", "idx", "--json"]));
     assert_eq!(stats["articles"], 2);
-    assert!(
-        baoxian(d, &["index", "--full", "one", "--index", "idx"])
-            .status
-            .success()
-    );
+    assert!(baoxian(d, &["index", "--full", "one", "--index", "idx"]).status.success());
     let stats = json(&baoxian(d, &["stats", "--index", "idx", "--json"]));
     assert_eq!(stats["articles"], 1);
-    for key in [
-        "passages",
-        "teasers",
-        "files",
-        "index_bytes",
-        "earliest",
-        "latest",
-        "top_sources",
-    ] {
+    for key in ["passages", "teasers", "files", "index_bytes", "earliest", "latest", "top_sources"] {
         assert!(!stats[key].is_null(), "{key} missing: {stats}");
     }
 }

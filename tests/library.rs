@@ -8,14 +8,9 @@ use common::{copy_corpus, shipped_corpus, text_page};
 fn shipped_engine() -> (tempfile::TempDir, Engine) {
     let dir = tempfile::tempdir().unwrap();
     let engine = Engine::create(dir.path().join("index")).unwrap();
-    let report = engine
-        .index_paths(&[shipped_corpus()], &IndexOptions::default())
-        .unwrap();
+    let report = engine.index_paths(&[shipped_corpus()], &IndexOptions::default()).unwrap();
     assert_eq!(report.added, 6, "{report:?}");
-    assert!(
-        report.failed.is_empty() && report.skipped.is_empty(),
-        "{report:?}"
-    );
+    assert!(report.failed.is_empty() && report.skipped.is_empty(), "{report:?}");
     (dir, engine)
 }
 
@@ -29,21 +24,11 @@ fn question_in_a_section_answers_with_that_section() {
     let r = search(&engine, "海东 网上缴费");
     let top = &r.hits[0];
     assert_eq!(top.title, "手机上更改医保参保地的详细步骤来了!(2025/07/31)");
-    assert_eq!(
-        top.section.as_deref(),
-        Some("青海海东2025医保缴费怎么网上缴费呢?")
-    );
+    assert_eq!(top.section.as_deref(), Some("青海海东2025医保缴费怎么网上缴费呢?"));
     assert_eq!(top.kind, Kind::Article);
     assert_eq!(top.source.as_deref(), Some("社保网"));
-    assert_eq!(
-        top.date.map(|d| d.to_string()).as_deref(),
-        Some("2025-07-31")
-    );
-    assert!(
-        top.path.ends_with("手机上更改医保参保地的详细步骤来了.txt"),
-        "{}",
-        top.path
-    );
+    assert_eq!(top.date.map(|d| d.to_string()).as_deref(), Some("2025-07-31"));
+    assert!(top.path.ends_with("手机上更改医保参保地的详细步骤来了.txt"), "{}", top.path);
     assert!(top.snippet.contains("网上缴费"), "{}", top.snippet);
 }
 
@@ -62,12 +47,7 @@ fn related_list_does_not_make_its_page_an_answer() {
     let r = search(&engine, "宿州 葡萄膜炎");
     assert!(!r.hits.is_empty());
     for hit in &r.hits {
-        assert_eq!(
-            hit.kind,
-            Kind::Teaser,
-            "{} answered as an article",
-            hit.title
-        );
+        assert_eq!(hit.kind, Kind::Teaser, "{} answered as an article", hit.title);
         assert!(hit.title.contains("葡萄膜炎"), "{}", hit.title);
     }
 }
@@ -75,29 +55,14 @@ fn related_list_does_not_make_its_page_an_answer() {
 #[test]
 fn one_answer_per_article_and_paging_is_consistent() {
     let (_dir, engine) = shipped_engine();
-    let all = engine
-        .search(&SearchRequest {
-            limit: 100,
-            ..SearchRequest::new("医保")
-        })
-        .unwrap();
+    let all = engine.search(&SearchRequest { limit: 100, ..SearchRequest::new("医保") }).unwrap();
     assert_eq!(all.total, all.hits.len());
     let mut seen = std::collections::HashSet::new();
     for hit in all.hits.iter().filter(|h| h.kind == Kind::Article) {
-        assert!(
-            seen.insert(hit.path.clone()),
-            "two answers from {}",
-            hit.path
-        );
+        assert!(seen.insert(hit.path.clone()), "two answers from {}", hit.path);
     }
     assert!(all.hits.windows(2).all(|w| w[0].score >= w[1].score));
-    let page = engine
-        .search(&SearchRequest {
-            limit: 3,
-            offset: 2,
-            ..SearchRequest::new("医保")
-        })
-        .unwrap();
+    let page = engine.search(&SearchRequest { limit: 3, offset: 2, ..SearchRequest::new("医保") }).unwrap();
     assert_eq!(page.total, all.total);
     let titles: Vec<_> = page.hits.iter().map(|h| (&h.title, h.rank)).collect();
     let expected: Vec<_> = all.hits[2..5].iter().map(|h| (&h.title, h.rank)).collect();
@@ -112,17 +77,11 @@ fn words_apart_in_the_text_still_match() {
     std::fs::create_dir_all(&corpus).unwrap();
     std::fs::write(
         corpus.join("a.txt"),
-        text_page(
-            "门诊费用怎么处理",
-            "2025-03-01",
-            &["参加医保的人员在定点医院门诊看病，费用可以按比例报销。"],
-        ),
+        text_page("门诊费用怎么处理", "2025-03-01", &["参加医保的人员在定点医院门诊看病，费用可以按比例报销。"]),
     )
     .unwrap();
     let engine = Engine::create(dir.path().join("i")).unwrap();
-    engine
-        .index_paths(&[&corpus], &IndexOptions::default())
-        .unwrap();
+    engine.index_paths(&[&corpus], &IndexOptions::default()).unwrap();
     let r = search(&engine, "医保报销");
     assert_eq!(r.total, 1);
     assert_eq!(r.hits[0].title, "门诊费用怎么处理");
@@ -136,34 +95,18 @@ fn teaser_gives_way_to_its_full_article() {
     let listing = "医保钱包能转给谁\n\n2025-07-01 10:00:00社保网\n\n职工医保个人账户可以通过医保钱包转给近亲属。\n\n相关推荐\n\n医保卡余额有上限吗\n\n医保卡余额有年度支付上限。\n\n健康新闻 2025-05-16\n";
     std::fs::write(corpus.join("listing.txt"), listing).unwrap();
     let engine = Engine::create(dir.path().join("i")).unwrap();
-    engine
-        .index_paths(&[&corpus], &IndexOptions::default())
-        .unwrap();
+    engine.index_paths(&[&corpus], &IndexOptions::default()).unwrap();
     assert_eq!(search(&engine, "余额 上限").hits[0].kind, Kind::Teaser);
 
     std::fs::write(
         corpus.join("full.txt"),
-        text_page(
-            "医保卡余额有上限吗",
-            "2025-05-16",
-            &["医保卡余额本身没有上限，但统筹基金有年度支付限额。"],
-        ),
+        text_page("医保卡余额有上限吗", "2025-05-16", &["医保卡余额本身没有上限，但统筹基金有年度支付限额。"]),
     )
     .unwrap();
-    let report = engine
-        .index_paths(&[&corpus], &IndexOptions::default())
-        .unwrap();
+    let report = engine.index_paths(&[&corpus], &IndexOptions::default()).unwrap();
     assert_eq!((report.added, report.unchanged), (1, 1));
     let r = search(&engine, "余额 上限");
-    assert_eq!(
-        r.total,
-        1,
-        "{:?}",
-        r.hits
-            .iter()
-            .map(|h| (&h.title, h.kind))
-            .collect::<Vec<_>>()
-    );
+    assert_eq!(r.total, 1, "{:?}", r.hits.iter().map(|h| (&h.title, h.kind)).collect::<Vec<_>>());
     assert_eq!(r.hits[0].kind, Kind::Article);
     assert!(r.hits[0].path.ends_with("full.txt"));
 }
@@ -173,10 +116,7 @@ fn fewer_words_are_required_when_no_answer_has_them_all() {
     let (_dir, engine) = shipped_engine();
     let r = search(&engine, "海东 网上缴费 火星");
     assert!(r.relaxed.is_some());
-    assert_eq!(
-        r.hits[0].section.as_deref(),
-        Some("青海海东2025医保缴费怎么网上缴费呢?")
-    );
+    assert_eq!(r.hits[0].section.as_deref(), Some("青海海东2025医保缴费怎么网上缴费呢?"));
     let strict = search(&engine, "海东 网上缴费");
     assert!(strict.relaxed.is_none());
 }
@@ -198,18 +138,10 @@ fn empty_and_punctuation_only_queries_are_errors() {
 fn full_width_query_finds_half_width_text() {
     let (_dir, engine) = shipped_engine();
     let r = search(&engine, "１２３３３");
-    assert!(
-        r.hits.iter().any(|h| h.snippet.contains("12333")),
-        "{:?}",
-        r.hits
-    );
+    assert!(r.hits.iter().any(|h| h.snippet.contains("12333")), "{:?}", r.hits);
     let hit = r.hits.iter().find(|h| h.snippet.contains("12333")).unwrap();
     let chars: Vec<char> = hit.snippet.chars().collect();
-    assert!(
-        hit.highlights
-            .iter()
-            .any(|&(s, e)| chars[s..e].iter().collect::<String>() == "12333")
-    );
+    assert!(hit.highlights.iter().any(|&(s, e)| chars[s..e].iter().collect::<String>() == "12333"));
 }
 
 #[test]
@@ -226,14 +158,8 @@ fn open_reports_a_missing_index() {
 fn refuses_to_write_an_index_into_a_folder_of_other_files() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
-    assert!(matches!(
-        Engine::create(dir.path()),
-        Err(Error::IndexIncompatible { .. })
-    ));
-    assert!(matches!(
-        Engine::recreate(dir.path()),
-        Err(Error::IndexIncompatible { .. })
-    ));
+    assert!(matches!(Engine::create(dir.path()), Err(Error::IndexIncompatible { .. })));
+    assert!(matches!(Engine::open_for_rebuild(dir.path()), Err(Error::IndexIncompatible { .. })));
     assert!(dir.path().join("notes.txt").exists());
 }
 
@@ -243,36 +169,17 @@ fn bad_files_never_abort_the_batch() {
     let corpus = dir.path().join("c");
     copy_corpus(&corpus);
     std::fs::write(corpus.join("empty.txt"), "").unwrap();
-    std::fs::write(
-        corpus.join("image.html"),
-        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0",
-    )
-    .unwrap();
-    std::fs::write(
-        corpus.join("nothing.html"),
-        "<html><body><script>track()</script></body></html>",
-    )
-    .unwrap();
+    std::fs::write(corpus.join("image.html"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0").unwrap();
+    std::fs::write(corpus.join("nothing.html"), "<html><body><script>track()</script></body></html>").unwrap();
     std::fs::write(corpus.join("notes.pdf"), "not an article type").unwrap();
     let engine = Engine::create(dir.path().join("i")).unwrap();
-    let report = engine
-        .index_paths(&[&corpus], &IndexOptions::default())
-        .unwrap();
+    let report = engine.index_paths(&[&corpus], &IndexOptions::default()).unwrap();
     assert_eq!(report.added, 6);
     assert_eq!(report.ignored, 1);
-    let mut skipped: Vec<_> = report
-        .skipped
-        .iter()
-        .map(|s| (s.path.rsplit('/').next().unwrap(), s.reason.as_str()))
-        .collect();
+    let mut skipped: Vec<_> =
+        report.skipped.iter().map(|s| (s.path.rsplit('/').next().unwrap(), s.reason.as_str())).collect();
     skipped.sort();
-    assert_eq!(
-        skipped,
-        vec![
-            ("empty.txt", "empty file"),
-            ("image.html", "binary file, not text")
-        ]
-    );
+    assert_eq!(skipped, vec![("empty.txt", "empty file"), ("image.html", "binary file, not text")]);
     assert_eq!(report.failed.len(), 1);
     assert!(report.failed[0].path.ends_with("nothing.html"));
     assert!(report.failed[0].reason.contains("no article text"));
@@ -287,19 +194,11 @@ fn a_file_that_turns_bad_keeps_its_last_good_version() {
     let page = corpus.join("a.html");
     std::fs::write(&page, "<html><head><title>生育津贴怎么领取</title></head><body><p>生育津贴由用人单位代为申领，按月发放。</p></body></html>").unwrap();
     let engine = Engine::create(dir.path().join("i")).unwrap();
-    engine
-        .index_paths(&[&corpus], &IndexOptions::default())
-        .unwrap();
+    engine.index_paths(&[&corpus], &IndexOptions::default()).unwrap();
     std::fs::write(&page, "<html><body><script>broken()</script></body></html>").unwrap();
-    let report = engine
-        .index_paths(&[&corpus], &IndexOptions::default())
-        .unwrap();
+    let report = engine.index_paths(&[&corpus], &IndexOptions::default()).unwrap();
     assert_eq!(report.failed.len(), 1);
-    assert!(
-        report.failed[0].reason.contains("kept"),
-        "{}",
-        report.failed[0].reason
-    );
+    assert!(report.failed[0].reason.contains("kept"), "{}", report.failed[0].reason);
     assert_eq!(search(&engine, "生育津贴").total, 1);
 }
 
@@ -310,14 +209,8 @@ fn stats_describe_the_index() {
     assert_eq!((s.articles, s.files), (6, 6));
     assert_eq!(s.passages, 1 + 4 + 4 + 4 + 4 + 3);
     assert_eq!(s.teasers, 20 + 23 + 3 + 2);
-    assert_eq!(
-        s.earliest.map(|d| d.to_string()).as_deref(),
-        Some("2025-01-10")
-    );
-    assert_eq!(
-        s.latest.map(|d| d.to_string()).as_deref(),
-        Some("2025-07-31")
-    );
+    assert_eq!(s.earliest.map(|d| d.to_string()).as_deref(), Some("2025-01-10"));
+    assert_eq!(s.latest.map(|d| d.to_string()).as_deref(), Some("2025-07-31"));
     assert_eq!(s.top_sources[0], ("社保网".to_string(), 2));
     assert!(s.index_bytes > 0);
 }

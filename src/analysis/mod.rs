@@ -60,14 +60,8 @@ pub fn fingerprint() -> String {
 /// Whether `word` (normalised) is a stopword of queries.
 pub fn is_stopword(word: &str) -> bool {
     static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| {
-        STOPWORDS
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect()
-    })
-    .contains(word)
+    SET.get_or_init(|| STOPWORDS.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect())
+        .contains(word)
 }
 
 #[cfg(test)]
@@ -77,18 +71,9 @@ mod tests {
     #[test]
     fn dictionary_parses_and_stopwords_load() {
         let entries: Vec<_> = dictionary_entries("# c\n医保钱包\n参保地 300 n\n\n").collect();
-        assert_eq!(
-            entries,
-            vec![("医保钱包", None, None), ("参保地", Some(300), Some("n"))]
-        );
+        assert_eq!(entries, vec![("医保钱包", None, None), ("参保地", Some(300), Some("n"))]);
         assert!(is_stopword("怎么"));
         assert!(!is_stopword("医保"));
-        assert!(
-            USER_DICT
-                .lines()
-                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-                .count()
-                >= 50
-        );
+        assert!(USER_DICT.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).count() >= 50);
     }
 }

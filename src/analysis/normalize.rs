@@ -34,11 +34,7 @@ pub struct Normalized<'a> {
 impl<'a> Normalized<'a> {
     pub fn new(original: &'a str) -> Self {
         if !original.chars().any(changes) {
-            return Normalized {
-                original,
-                text: Cow::Borrowed(original),
-                origin: Vec::new(),
-            };
+            return Normalized { original, text: Cow::Borrowed(original), origin: Vec::new() };
         }
         let mut text = String::with_capacity(original.len());
         let mut origin = Vec::with_capacity(original.len() + 1);
@@ -48,11 +44,7 @@ impl<'a> Normalized<'a> {
             origin.extend(std::iter::repeat_n(i as u32, text.len() - before));
         }
         origin.push(original.len() as u32);
-        Normalized {
-            original,
-            text: Cow::Owned(text),
-            origin,
-        }
+        Normalized { original, text: Cow::Owned(text), origin }
     }
 
     /// The normalised text.
@@ -62,11 +54,7 @@ impl<'a> Normalized<'a> {
 
     /// The original byte offset where normalised byte `b` (a token start) begins.
     pub fn original_start(&self, b: usize) -> usize {
-        if self.origin.is_empty() {
-            b
-        } else {
-            self.origin[b] as usize
-        }
+        if self.origin.is_empty() { b } else { self.origin[b] as usize }
     }
 
     /// The original byte offset where a token ending at normalised byte `e` ends: the end of
@@ -79,11 +67,7 @@ impl<'a> Normalized<'a> {
             return 0;
         }
         let from = self.origin[e - 1];
-        self.origin[e..]
-            .iter()
-            .copied()
-            .find(|&o| o != from)
-            .map_or(self.original.len(), |o| o as usize)
+        self.origin[e..].iter().copied().find(|&o| o != from).map_or(self.original.len(), |o| o as usize)
     }
 }
 
@@ -114,10 +98,7 @@ mod tests {
         assert_eq!(n.text(), "拨打12333热线");
         let start = n.text().find("12333").unwrap();
         let end = start + "12333".len();
-        assert_eq!(
-            &original[n.original_start(start)..n.original_end(end)],
-            "１２３３３"
-        );
+        assert_eq!(&original[n.original_start(start)..n.original_end(end)], "１２３３３");
         let plain = Normalized::new("医保");
         assert_eq!(plain.original_end(3), 3);
     }

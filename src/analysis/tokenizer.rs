@@ -45,9 +45,7 @@ impl ZhTokenizer {
         super::jieba()
             .tokenize(normalized.text(), mode, true)
             .into_iter()
-            .filter(|w| {
-                w.word.chars().any(char::is_alphanumeric) && w.end - w.start <= MAX_TOKEN_CHARS
-            })
+            .filter(|w| w.word.chars().any(char::is_alphanumeric) && w.end - w.start <= MAX_TOKEN_CHARS)
             .map(|w| Token {
                 offset_from: normalized.original_start(w.byte_start),
                 offset_to: normalized.original_end(w.byte_end),
@@ -69,10 +67,7 @@ impl Tokenizer for ZhTokenizer {
     type TokenStream<'a> = ZhTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ZhTokenStream {
-        ZhTokenStream {
-            tokens: self.tokens(text),
-            next: 0,
-        }
+        ZhTokenStream { tokens: self.tokens(text), next: 0 }
     }
 }
 
@@ -97,21 +92,14 @@ mod tests {
     use proptest::prelude::*;
 
     fn words(g: Granularity, text: &str) -> Vec<String> {
-        ZhTokenizer::new(g)
-            .tokens(text)
-            .into_iter()
-            .map(|t| t.text)
-            .collect()
+        ZhTokenizer::new(g).tokens(text).into_iter().map(|t| t.text).collect()
     }
 
     #[test]
     fn search_mode_keeps_words_and_their_parts() {
         let w = words(Granularity::Search, "中华人民共和国的医保卡");
         for expected in ["中华", "人民", "共和国", "中华人民共和国", "医保卡"] {
-            assert!(
-                w.contains(&expected.to_string()),
-                "{expected} missing from {w:?}"
-            );
+            assert!(w.contains(&expected.to_string()), "{expected} missing from {w:?}");
         }
         let p = words(Granularity::Precise, "中华人民共和国的医保卡");
         assert_eq!(p, vec!["中华人民共和国", "的", "医保卡"]);
@@ -125,13 +113,7 @@ mod tests {
 
     #[test]
     fn domain_terms_stay_whole() {
-        for term in [
-            "医保钱包",
-            "异地就医备案",
-            "医保电子凭证",
-            "门诊慢特病",
-            "家庭共济",
-        ] {
+        for term in ["医保钱包", "异地就医备案", "医保电子凭证", "门诊慢特病", "家庭共济"] {
             let p = words(Granularity::Precise, &format!("关于{term}的规定"));
             assert!(p.contains(&term.to_string()), "{term} cut into {p:?}");
         }

@@ -45,21 +45,17 @@ struct IndexDir {
 
 impl IndexDir {
     fn path(&self) -> PathBuf {
-        self.index
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX))
+        self.index.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX))
     }
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Index article files (incremental: only new, changed and removed files cost work)
-    #[command(
-        after_help = "Files ending in .html .htm .shtml .xhtml or .txt are read; hidden files and \
+    #[command(after_help = "Files ending in .html .htm .shtml .xhtml or .txt are read; hidden files and \
         folders are passed over. Unchanged files (same content hash) are not parsed again; files gone \
         from under PATH are removed from the index. A file that cannot be read or parsed is reported and \
-        the rest are indexed (exit code 1)."
-    )]
+        the rest are indexed (exit code 1).")]
     Index {
         /// Folders or files to index [default: corpus/]
         #[arg(value_name = "PATH")]
@@ -67,25 +63,32 @@ enum Command {
         /// Rebuild from scratch: the index will hold exactly the files under PATH
         #[arg(long)]
         full: bool,
+        /// Show what would change (added, updated, removed, renamed, duplicates) without parsing or writing
+        #[arg(long)]
+        dry_run: bool,
         /// Print the summary as one JSON document
         #[arg(long)]
         json: bool,
-        /// Memory budget of the index writer, in MB
-        #[arg(long, value_name = "MB", default_value_t = 128)]
+        /// Memory budget of the index writer, in MB; peak memory stays near it however large the corpus
+        #[arg(long, value_name = "MB", default_value_t = 256)]
         memory: usize,
+        /// Skip files larger than this (bytes, or with a K, M or G suffix)
+        #[arg(long, value_name = "SIZE", default_value = "8M", value_parser = parse_size)]
+        max_file_size: u64,
+        /// No progress line on stderr
+        #[arg(long, short = 'q')]
+        quiet: bool,
         #[command(flatten)]
         dir: IndexDir,
     },
     /// Search the index: ranked answers, the best passage of each article
-    #[command(
-        after_help = "Type words as you would ask them: 医保钱包 使用地, 医保断缴后再补缴多久能用. \
+    #[command(after_help = "Type words as you would ask them: 医保钱包 使用地, 医保断缴后再补缴多久能用. \
         Question words (怎么, 如何, 吗 …) do not decide the ranking. Each answer is the best-matching \
         passage of one article; teasers (related-article titles seen on other pages) rank below full \
         articles. When no answer holds every word, answers holding most of them are shown and a note \
         says so on stderr.\n\nWith --json the output is one document: {\"query\", \"total\", \"hits\": \
         [{\"rank\", \"score\", \"kind\", \"title\", \"section\", \"snippet\", \"highlights\", \"date\", \
-        \"source\", \"path\", \"url\"}]}; highlights are [start, end) character offsets into snippet."
-    )]
+        \"source\", \"path\", \"url\"}]}; highlights are [start, end) character offsets into snippet.")]
     Search {
         /// The query words
         #[arg(value_name = "QUERY", required = true, num_args = 1..)]
@@ -141,79 +144,39 @@ pub fn run() -> ExitCode {
 
 fn dispatch(command: Command) -> Result<ExitCode, Error> {
     match command {
-        Command::Index {
-            paths,
-            full,
-            json,
-            memory,
-            dir,
-        } => {
-            let paths = if paths.is_empty() {
-                vec![PathBuf::from(DEFAULT_CORPUS)]
-            } else {
-                paths
-            };
+        Command::Index { paths, full, dry_run, json, memory, max_file_size, quiet, dir } => {
+            let paths = if paths.is_empty() { vec![PathBuf::from(DEFAULT_CORPUS)] } else { paths };
             let index = dir.path();
-            let engine = if full {
-                Engine::recreate(&index)?
+            let engine = if dry_run {
+                Engine::open_for_dry_run(&index)?
+            } else if full {
+                Engine::open_for_rebuild(&index)?
             } else {
                 Engine::create(&index)?
             };
-            let report = build(
-                &engine,
-                &paths,
-                &IndexOptions {
-                    full,
-                    memory_mb: memory,
-                },
-            )?;
+            let options = IndexOptions { full, dry_run, memory_mb: memory, max_file_size };
+            let report = build(&engine, &paths, &options, quiet)?;
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report).unwrap_or_default()
-                );
+                println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
             } else {
                 render::report(&report, &paths, &index);
             }
-            Ok(if report.failed.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            })
+            Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
-        Command::Search {
-            query,
-            limit,
-            offset,
-            snippet_len,
-            json,
-            color,
-            no_color,
-            dir,
-        } => {
+        Command::Search { query, limit, offset, snippet_len, json, color, no_color, dir } => {
             let engine = open_or_build_default(&dir)?;
-            let request = SearchRequest {
-                query: query.join(" "),
-                limit,
-                offset,
-                snippet_chars: snippet_len,
-            };
+            let request = SearchRequest { query: query.join(" "), limit, offset, snippet_chars: snippet_len };
             let results = engine.search(&request)?;
             if let Some(note) = &results.relaxed {
                 eprintln!("baoxian: {note}");
             }
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&results).unwrap_or_default()
-                );
+                println!("{}", serde_json::to_string_pretty(&results).unwrap_or_default());
             } else {
                 let colour = match (no_color, color) {
                     (true, _) | (_, ColorChoice::Never) => false,
                     (_, ColorChoice::Always) => true,
-                    (_, ColorChoice::Auto) => {
-                        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                    }
+                    (_, ColorChoice::Auto) => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
                 };
                 render::results(&results, offset, colour);
             }
@@ -222,10 +185,7 @@ fn dispatch(command: Command) -> Result<ExitCode, Error> {
         Command::Stats { json, dir } => {
             let stats = Engine::open(dir.path())?.stats()?;
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&stats).unwrap_or_default()
-                );
+                println!("{}", serde_json::to_string_pretty(&stats).unwrap_or_default());
             } else {
                 render::stats(&stats);
             }
@@ -235,41 +195,69 @@ fn dispatch(command: Command) -> Result<ExitCode, Error> {
 }
 
 /// Runs an indexing batch, with a progress line on stderr when it is a terminal.
-fn build(engine: &Engine, paths: &[PathBuf], options: &IndexOptions) -> Result<IndexReport, Error> {
-    let tty = std::io::stderr().is_terminal();
+fn build(engine: &Engine, paths: &[PathBuf], options: &IndexOptions, quiet: bool) -> Result<IndexReport, Error> {
+    let mut line = (!quiet && std::io::stderr().is_terminal()).then(render::ProgressLine::new);
     let report = engine.index_paths_with_progress(paths, options, &mut |p| {
-        if tty && p.total > 0 {
-            eprint!("\rindexing: {}/{} files", p.done, p.total);
+        if let Some(line) = line.as_mut() {
+            line.update(p);
         }
     });
-    if tty {
-        eprint!("\r\x1b[2K");
+    if let Some(line) = line {
+        line.clear();
     }
     report
+}
+
+/// `8M`, `512K`, `1G` or a number of bytes.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => t.split_at(i),
+        None => (t, ""),
+    };
+    let n: u64 =
+        digits.parse().map_err(|_| format!("{text:?} is not a size: write bytes, or a number with K, M or G"))?;
+    let factor = match unit.trim().to_ascii_uppercase().trim_end_matches(['B', 'I']) {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        _ => return Err(format!("{text:?} is not a size: write bytes, or a number with K, M or G")),
+    };
+    n.checked_mul(factor).ok_or_else(|| format!("{text:?} is too large"))
 }
 
 /// Opens the index; the default index is built from the default corpus on first use.
 fn open_or_build_default(dir: &IndexDir) -> Result<Engine, Error> {
     let path = dir.path();
     match Engine::open(&path) {
-        Err(Error::IndexMissing { .. })
-            if dir.index.is_none() && Path::new(DEFAULT_CORPUS).is_dir() =>
-        {
+        Err(Error::IndexMissing { .. }) if dir.index.is_none() && Path::new(DEFAULT_CORPUS).is_dir() => {
             eprintln!(
                 "baoxian: no index yet: building {}/ from {}/ (first run; later searches reuse it)",
                 DEFAULT_INDEX, DEFAULT_CORPUS
             );
             let engine = Engine::create(&path)?;
-            let report = build(
-                &engine,
-                &[PathBuf::from(DEFAULT_CORPUS)],
-                &IndexOptions::default(),
-            )?;
+            let report = build(&engine, &[PathBuf::from(DEFAULT_CORPUS)], &IndexOptions::default(), false)?;
             for f in &report.failed {
                 eprintln!("baoxian: failed: {}: {}", f.path, f.reason);
             }
             Ok(engine)
         }
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(parse_size("8M"), Ok(8 << 20));
+        assert_eq!(parse_size("512k"), Ok(512 << 10));
+        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert!(parse_size("big").is_err());
+        assert!(parse_size("8T").is_err());
     }
 }

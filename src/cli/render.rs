@@ -1,8 +1,9 @@
 //! Human-readable output: search answers, index summaries, statistics.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
-use baoxian::{IndexReport, Kind, SearchResults, Stats};
+use baoxian::{IndexReport, Kind, Phase, Progress, SearchResults, Stats};
 
 const BOLD: &str = "\x1b[1m";
 const MARK: &str = "\x1b[1;31m";
@@ -11,11 +12,7 @@ const RESET: &str = "\x1b[0m";
 
 /// `snippet` with its highlights marked: ANSI colour, or 【】 when not colouring.
 fn highlighted(snippet: &str, highlights: &[(usize, usize)], colour: bool) -> String {
-    let (open, close) = if colour {
-        (MARK, RESET)
-    } else {
-        ("【", "】")
-    };
+    let (open, close) = if colour { (MARK, RESET) } else { ("【", "】") };
     let mut out = String::with_capacity(snippet.len() + highlights.len() * 8);
     let mut next = highlights.iter().peekable();
     for (i, c) in snippet.chars().enumerate() {
@@ -33,11 +30,7 @@ fn highlighted(snippet: &str, highlights: &[(usize, usize)], colour: bool) -> St
 
 pub fn results(results: &SearchResults, offset: usize, colour: bool) {
     let paint = |style: &str, text: &str| {
-        if colour {
-            format!("{style}{text}{RESET}")
-        } else {
-            text.to_string()
-        }
+        if colour { format!("{style}{text}{RESET}") } else { text.to_string() }
     };
     if results.hits.is_empty() {
         if results.total > 0 {
@@ -77,35 +70,40 @@ pub fn results(results: &SearchResults, offset: usize, colour: bool) {
 
 pub fn report(r: &IndexReport, paths: &[PathBuf], index: &Path) {
     let from: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let secs = r.elapsed_ms as f64 / 1000.0;
+    if r.dry_run {
+        println!(
+            "dry run: indexing {} into {} would change this (nothing was written)",
+            from.join(", "),
+            index.display()
+        );
+    } else {
+        println!("indexed {} into {} in {secs:.1} s", from.join(", "), index.display());
+    }
     println!(
-        "indexed {} into {} in {:.1} s",
-        from.join(", "),
-        index.display(),
-        r.elapsed_ms as f64 / 1000.0
-    );
-    println!(
-        "  added {}, updated {}, removed {}, unchanged {}, duplicates {}, skipped {}, failed {}",
+        "  added {}, updated {}, removed {}, renamed {}, unchanged {}, duplicates {}, skipped {}, failed {}",
         r.added,
         r.updated,
         r.removed,
+        r.renamed,
         r.unchanged,
         r.duplicates.len(),
         r.skipped.len(),
         r.failed.len()
     );
-    if r.added + r.updated > 0 {
+    if r.parsed_files > 0 {
+        let mb = r.parsed_bytes as f64 / 1e6;
         println!(
-            "  wrote {} passages and {} teasers from {:.1} KB of pages",
+            "  parsed {} files ({mb:.1} MB) into {} passages and {} teasers: {:.0} files/s, {:.1} MB/s",
+            r.parsed_files,
             r.passages,
             r.teasers,
-            r.bytes as f64 / 1024.0
+            r.parsed_files as f64 / secs.max(1e-3),
+            mb / secs.max(1e-3)
         );
     }
     if r.ignored > 0 {
-        println!(
-            "  passed over {} files that are not .html/.htm/.shtml/.xhtml/.txt",
-            r.ignored
-        );
+        println!("  passed over {} files that are not article pages by name or content", r.ignored);
     }
     for d in &r.duplicates {
         println!("duplicate: {} (same content as {})", d.path, d.same_as);
@@ -118,12 +116,61 @@ pub fn report(r: &IndexReport, paths: &[PathBuf], index: &Path) {
     }
 }
 
+/// The progress line of `index` on a terminal: phase, files done of total, rate, time left.
+pub struct ProgressLine {
+    phase_started: Instant,
+    phase: Option<Phase>,
+    last_drawn: Option<Instant>,
+}
+
+impl ProgressLine {
+    pub fn new() -> Self {
+        ProgressLine { phase_started: Instant::now(), phase: None, last_drawn: None }
+    }
+
+    pub fn update(&mut self, p: Progress) {
+        if self.phase != Some(p.phase) {
+            self.phase = Some(p.phase);
+            self.phase_started = Instant::now();
+        }
+        let now = Instant::now();
+        let due = self.last_drawn.is_none_or(|t| now.duration_since(t) >= Duration::from_millis(100));
+        if !due && p.done < p.total {
+            return;
+        }
+        self.last_drawn = Some(now);
+        let secs = now.duration_since(self.phase_started).as_secs_f64().max(1e-3);
+        let rate = p.done as f64 / secs;
+        let line = match p.phase {
+            Phase::Committing => "writing the index to disk…".to_string(),
+            phase => {
+                let verb = if phase == Phase::Checking { "checking" } else { "indexing" };
+                let left = if rate > 0.0 && p.done < p.total {
+                    format!(", about {:.0} s left", (p.total - p.done) as f64 / rate)
+                } else {
+                    String::new()
+                };
+                format!(
+                    "{verb}: {}/{} files, {:.0} files/s, {:.1} MB/s{left}",
+                    p.done,
+                    p.total,
+                    rate,
+                    p.bytes as f64 / 1e6 / secs
+                )
+            }
+        };
+        eprint!("\r\x1b[2K{line}");
+    }
+
+    pub fn clear(self) {
+        if self.last_drawn.is_some() {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}
+
 pub fn stats(s: &Stats) {
-    println!(
-        "index      {} ({:.1} KB)",
-        s.index,
-        s.index_bytes as f64 / 1024.0
-    );
+    println!("index      {} ({:.1} KB)", s.index, s.index_bytes as f64 / 1024.0);
     println!("articles   {} (from {} files)", s.articles, s.files);
     println!("passages   {}", s.passages);
     println!("teasers    {}", s.teasers);
@@ -134,11 +181,7 @@ pub fn stats(s: &Stats) {
     if s.top_sources.is_empty() {
         println!("sources    none known");
     } else {
-        let top: Vec<String> = s
-            .top_sources
-            .iter()
-            .map(|(name, n)| format!("{name} ({n})"))
-            .collect();
+        let top: Vec<String> = s.top_sources.iter().map(|(name, n)| format!("{name} ({n})")).collect();
         println!("sources    {}", top.join(", "));
     }
 }
@@ -149,13 +192,7 @@ mod tests {
 
     #[test]
     fn highlights_are_marked_by_character() {
-        assert_eq!(
-            highlighted("医保卡余额上限", &[(0, 3), (5, 7)], false),
-            "【医保卡】余额【上限】"
-        );
-        assert_eq!(
-            highlighted("…ＡＰＰ", &[(1, 4)], true),
-            format!("…{MARK}ＡＰＰ{RESET}")
-        );
+        assert_eq!(highlighted("医保卡余额上限", &[(0, 3), (5, 7)], false), "【医保卡】余额【上限】");
+        assert_eq!(highlighted("…ＡＰＰ", &[(1, 4)], true), format!("…{MARK}ＡＰＰ{RESET}"));
     }
 }

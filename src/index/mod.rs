@@ -1,5 +1,6 @@
 //! The on-disk index: schema, opening and creating, incremental batch updates, statistics.
 
+pub mod lock;
 pub mod schema;
 pub mod stats;
 pub mod sync;
@@ -30,13 +31,8 @@ pub struct IndexHandle {
 
 pub(crate) fn tantivy_error(dir: &Path, source: TantivyError) -> Error {
     match source {
-        TantivyError::LockFailure(LockError::LockBusy, _) => Error::IndexBusy {
-            path: dir.to_path_buf(),
-        },
-        source => Error::Tantivy {
-            path: dir.to_path_buf(),
-            source,
-        },
+        TantivyError::LockFailure(LockError::LockBusy, _) => Error::IndexBusy { path: dir.to_path_buf(), pid: None },
+        source => Error::Tantivy { path: dir.to_path_buf(), source },
     }
 }
 
@@ -44,9 +40,7 @@ impl IndexHandle {
     /// Opens an existing index, checking it was built by a compatible version and analyzer.
     pub fn open(dir: &Path) -> Result<IndexHandle> {
         if !dir.join("meta.json").is_file() {
-            return Err(Error::IndexMissing {
-                path: dir.to_path_buf(),
-            });
+            return Err(Error::IndexMissing { path: dir.to_path_buf() });
         }
         let index = Index::open_in_dir(dir).map_err(|e| Error::IndexIncompatible {
             path: dir.to_path_buf(),
@@ -61,9 +55,7 @@ impl IndexHandle {
         }
         let metas = index.load_metas().map_err(|e| tantivy_error(dir, e))?;
         if let Some(payload) = metas.payload.as_deref() {
-            let built_with = serde_json::from_str::<Payload>(payload)
-                .map(|p| p.analyzer)
-                .unwrap_or_default();
+            let built_with = serde_json::from_str::<Payload>(payload).map(|p| p.analyzer).unwrap_or_default();
             if built_with != analysis::fingerprint() {
                 return Err(Error::IndexIncompatible {
                     path: dir.to_path_buf(),
@@ -77,82 +69,97 @@ impl IndexHandle {
         Self::with_index(dir, index, fields)
     }
 
-    /// Creates a new, empty index in `dir` (made if missing). With `replace`, an existing
-    /// baoxian/tantivy index there is removed first; any other non-empty folder is refused.
-    pub fn create(dir: &Path, replace: bool) -> Result<IndexHandle> {
-        let io = |source| Error::Io {
-            path: dir.to_path_buf(),
-            source,
-        };
-        if dir.exists() {
-            let is_index = dir.join("meta.json").is_file();
-            let empty = std::fs::read_dir(dir).map_err(io)?.next().is_none();
-            if is_index && replace {
+    /// Opens the index in `dir`, or creates an empty one when `dir` is missing or empty. A
+    /// folder holding other files is refused.
+    pub fn open_or_create(dir: &Path) -> Result<IndexHandle> {
+        match Self::open(dir) {
+            Err(Error::IndexMissing { .. }) => {
+                let io = |source| Error::Io { path: dir.to_path_buf(), source };
+                if has_other_files(dir).map_err(io)? {
+                    return Err(Error::IndexIncompatible {
+                        path: dir.to_path_buf(),
+                        reason: "the folder is not empty and holds no index; refusing to write into it".into(),
+                    });
+                }
+                std::fs::create_dir_all(dir).map_err(io)?;
+                let _lock = lock::UpdateLock::acquire(dir)?;
+                if dir.join("meta.json").is_file() {
+                    return Self::open(dir); // another process created it meanwhile
+                }
+                Self::create_in(dir)
+            }
+            other => other,
+        }
+    }
+
+    /// Opens the index in `dir` for a full rebuild. A compatible index is opened as it is (the
+    /// rebuild replaces its content in one commit, so searches keep working meanwhile); an index
+    /// an older or other version built is deleted and created anew; a missing one is created.
+    pub fn open_for_rebuild(dir: &Path) -> Result<IndexHandle> {
+        match Self::open(dir) {
+            Err(Error::IndexIncompatible { .. }) if dir.join("meta.json").is_file() => {
+                let _lock = lock::UpdateLock::acquire(dir)?;
+                let io = |source| Error::Io { path: dir.to_path_buf(), source };
                 for entry in std::fs::read_dir(dir).map_err(io)? {
                     let path = entry.map_err(io)?.path();
-                    if path.is_file() {
+                    if path.is_file() && path.file_name() != Some(lock::LOCK_FILE.as_ref()) {
                         std::fs::remove_file(&path).map_err(io)?;
                     }
                 }
-            } else if !empty {
-                return Err(Error::IndexIncompatible {
-                    path: dir.to_path_buf(),
-                    reason: if is_index {
-                        "an index is already there".into()
-                    } else {
-                        "the folder is not empty and holds no index; refusing to write into it"
-                            .into()
-                    },
-                });
+                Self::create_in(dir)
             }
+            Err(Error::IndexMissing { .. }) => Self::open_or_create(dir),
+            other => other,
         }
-        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+
+    /// An empty index in memory, standing in for a missing one (dry runs).
+    pub fn empty_in_memory(dir: &Path) -> Result<IndexHandle> {
+        let (schema, fields) = schema::build();
+        Self::with_index(dir, Index::create_in_ram(schema), fields)
+    }
+
+    fn create_in(dir: &Path) -> Result<IndexHandle> {
         let (schema, fields) = schema::build();
         let index = Index::create_in_dir(dir, schema).map_err(|e| tantivy_error(dir, e))?;
         Self::with_index(dir, index, fields)
     }
 
     fn with_index(dir: &Path, index: Index, fields: Fields) -> Result<IndexHandle> {
-        index.tokenizers().register(
-            analysis::INDEX_TOKENIZER,
-            ZhTokenizer::new(Granularity::Search),
-        );
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|e| tantivy_error(dir, e))?;
-        Ok(IndexHandle {
-            dir: dir.to_path_buf(),
-            index,
-            reader,
-            fields,
-        })
+        index.tokenizers().register(analysis::INDEX_TOKENIZER, ZhTokenizer::new(Granularity::Search));
+        let reader =
+            index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(|e| tantivy_error(dir, e))?;
+        Ok(IndexHandle { dir: dir.to_path_buf(), index, reader, fields })
     }
 
     pub(crate) fn writer(&self, memory_mb: usize) -> Result<IndexWriter<TantivyDocument>> {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 8);
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
         let budget = memory_mb.max(15 * threads) * 1024 * 1024;
-        self.index
-            .writer_with_num_threads(threads, budget)
-            .map_err(|e| tantivy_error(&self.dir, e))
+        self.index.writer_with_num_threads(threads, budget).map_err(|e| tantivy_error(&self.dir, e))
     }
 
     /// Commits `writer` with the analyzer payload and makes the result visible to searches.
     pub(crate) fn commit(&self, writer: &mut IndexWriter<TantivyDocument>) -> Result<()> {
-        let payload = serde_json::to_string(&Payload {
-            analyzer: analysis::fingerprint(),
-        })
-        .unwrap_or_default();
-        let mut prepared = writer
-            .prepare_commit()
-            .map_err(|e| tantivy_error(&self.dir, e))?;
+        let payload = serde_json::to_string(&Payload { analyzer: analysis::fingerprint() }).unwrap_or_default();
+        let mut prepared = writer.prepare_commit().map_err(|e| tantivy_error(&self.dir, e))?;
         prepared.set_payload(&payload);
         prepared.commit().map_err(|e| tantivy_error(&self.dir, e))?;
-        self.reader
-            .reload()
-            .map_err(|e| tantivy_error(&self.dir, e))
+        self.reader.reload().map_err(|e| tantivy_error(&self.dir, e))
+    }
+}
+
+/// Whether `dir` exists and holds anything besides an update lock file.
+fn has_other_files(dir: &Path) -> std::io::Result<bool> {
+    match std::fs::read_dir(dir) {
+        Ok(entries) => {
+            for entry in entries {
+                if entry?.file_name() != lock::LOCK_FILE {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
     }
 }

@@ -22,8 +22,14 @@ pub struct Fields {
     pub kind: Field,
     /// The absolute path of the file a document came from (all kinds): what updates delete by.
     pub file: Field,
+    /// The file's path again, on its file record only: what refreshing a record deletes by.
+    pub record: Field,
     /// Content hash of the file (file records only).
     pub hash: Field,
+    /// Modification time (ns since the epoch) and size of the file when it was indexed (file
+    /// records only): an unchanged pair lets a re-index skip hashing the file.
+    pub mtime: Field,
+    pub size: Field,
     pub title: Field,
     /// The question heading of a passage (empty for the part before the first question).
     pub section: Field,
@@ -57,7 +63,10 @@ pub fn build() -> (Schema, Fields) {
     let fields = Fields {
         kind: b.add_text_field("kind", STRING | STORED),
         file: b.add_text_field("file", STRING | STORED),
-        hash: b.add_text_field("hash", STRING | STORED),
+        record: b.add_text_field("record", STRING | FAST),
+        hash: b.add_text_field("hash", STRING | FAST),
+        mtime: b.add_u64_field("mtime", FAST),
+        size: b.add_u64_field("size", FAST),
         title: b.add_text_field("title", text.clone()),
         section: b.add_text_field("section", text.clone()),
         body: b.add_text_field("body", text),
@@ -83,8 +92,5 @@ pub fn hash64(text: &str) -> u64 {
 
 /// The title as compared between a teaser and an article: normalised, letters and digits only.
 pub fn title_key(title: &str) -> String {
-    crate::analysis::normalize::normalize(title)
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .collect()
+    crate::analysis::normalize::normalize(title).chars().filter(|c| c.is_alphanumeric()).collect()
 }

@@ -41,13 +41,8 @@ impl IndexHandle {
             let q = TermQuery::new(Term::from_field_text(f.kind, k), IndexRecordOption::Basic);
             searcher.search(&q, &Count).map_err(tantivy)
         };
-        let files_q = TermQuery::new(
-            Term::from_field_text(f.kind, kind::FILE),
-            IndexRecordOption::Basic,
-        );
-        let file_docs = searcher
-            .search(&files_q, &DocSetCollector)
-            .map_err(tantivy)?;
+        let files_q = TermQuery::new(Term::from_field_text(f.kind, kind::FILE), IndexRecordOption::Basic);
+        let file_docs = searcher.search(&files_q, &DocSetCollector).map_err(tantivy)?;
         let mut sources: HashMap<String, usize> = HashMap::new();
         let (mut earliest, mut latest): (Option<Date>, Option<Date>) = (None, None);
         for addr in &file_docs {
@@ -55,11 +50,7 @@ impl IndexHandle {
             if let Some(s) = doc.get_first(f.source).and_then(|v| v.as_str()) {
                 *sources.entry(s.to_string()).or_default() += 1;
             }
-            if let Some(d) = doc
-                .get_first(f.date)
-                .and_then(|v| v.as_u64())
-                .and_then(Date::from_number)
-            {
+            if let Some(d) = doc.get_first(f.date).and_then(|v| v.as_u64()).and_then(Date::from_number) {
                 earliest = Some(earliest.map_or(d, |e| e.min(d)));
                 latest = Some(latest.map_or(d, |l| l.max(d)));
             }
@@ -68,10 +59,7 @@ impl IndexHandle {
         top_sources.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         top_sources.truncate(10);
         let mut index_bytes = 0;
-        for entry in std::fs::read_dir(&self.dir).map_err(|source| Error::Io {
-            path: self.dir.clone(),
-            source,
-        })? {
+        for entry in std::fs::read_dir(&self.dir).map_err(|source| Error::Io { path: self.dir.clone(), source })? {
             if let Ok(meta) = entry.and_then(|e| e.metadata()) {
                 index_bytes += meta.len();
             }

@@ -1,39 +1,57 @@
-//! Incremental batch indexing: find new, changed and removed files by content hash, parse the
-//! new and changed ones in parallel, and apply everything in one commit. A file that fails never
-//! aborts the batch; an interrupted run leaves the last committed index untouched.
+//! Incremental batch indexing.
+//!
+//! A batch brings the index in step with the files under some roots:
+//!
+//! 1. **Discover** the article files under the roots (see [`walk`]).
+//! 2. **Check** each one against its file record: the same size and modification time as when
+//!    it was indexed means unchanged without reading it; otherwise it is read and hashed, and
+//!    the hash decides. Files are then new, changed, unchanged, renamed (the content of a file
+//!    that vanished, under a new name), or duplicates (content indexed under another name).
+//! 3. **Parse** the new and changed files in parallel, in chunks, and hand their documents to
+//!    tantivy's writer (which tokenises on its own threads within its memory budget).
+//! 4. **Commit** once at the end. Until then the index on disk is the last committed one: a
+//!    run that is killed leaves it whole, and the next run does the work again.
+//!
+//! A file that fails never aborts the batch; it is reported with its reason.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Instant, UNIX_EPOCH};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tantivy::collector::DocSetCollector;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{TantivyDocument, Term};
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
 
 use super::IndexHandle;
+use super::lock::UpdateLock;
 use super::schema::{self, Fields, kind};
 use crate::article::Article;
 use crate::error::Result;
 use crate::ingest::{self, Problem, walk};
+
+/// Default for [`IndexOptions::max_file_size`]: 8 MiB, far above any article page.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
 
 /// How to run an indexing batch.
 #[derive(Debug, Clone)]
 pub struct IndexOptions {
     /// Rebuild from scratch: the index afterwards holds exactly the files under the given paths.
     pub full: bool,
-    /// Memory budget of tantivy's writer, in MB.
+    /// Work out and report what would change, without parsing or writing anything.
+    pub dry_run: bool,
+    /// Memory budget of tantivy's writer, in MB (split among its threads).
     pub memory_mb: usize,
+    /// Files larger than this many bytes are skipped.
+    pub max_file_size: u64,
 }
 
 impl Default for IndexOptions {
     fn default() -> Self {
-        IndexOptions {
-            full: false,
-            memory_mb: 128,
-        }
+        IndexOptions { full: false, dry_run: false, memory_mb: 256, max_file_size: DEFAULT_MAX_FILE_SIZE }
     }
 }
 
@@ -51,44 +69,84 @@ pub struct Duplicate {
     pub same_as: String,
 }
 
-/// What an indexing batch did.
+/// What an indexing batch did (or, in a dry run, would do).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct IndexReport {
+    pub dry_run: bool,
     pub added: usize,
     pub updated: usize,
     pub removed: usize,
+    /// Files whose content was indexed under a name that is gone: moved, not added and removed.
+    pub renamed: usize,
     pub unchanged: usize,
     pub duplicates: Vec<Duplicate>,
-    /// Files that are not articles (empty, binary): reported, not errors.
+    /// Files that are not articles (empty, too large, binary): reported, not errors.
     pub skipped: Vec<FileIssue>,
     /// Files that could not be read or parsed: errors.
     pub failed: Vec<FileIssue>,
-    /// Files passed over for their extension (not .html/.htm/.shtml/.xhtml/.txt).
+    /// Files passed over for their name (see [`walk::ARTICLE_EXTENSIONS`]).
     pub ignored: usize,
     /// Passages and teasers written in this batch.
     pub passages: usize,
     pub teasers: usize,
-    /// Bytes of the files parsed in this batch.
-    pub bytes: u64,
+    /// Files and bytes parsed in this batch.
+    pub parsed_files: usize,
+    pub parsed_bytes: u64,
     pub elapsed_ms: u64,
 }
 
-/// Progress of a batch, reported after each file is parsed.
-#[derive(Debug, Clone, Copy)]
-pub struct Progress {
-    pub done: usize,
-    pub total: usize,
+/// Where a batch is, for progress displays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Comparing files with the index (reading and hashing the ones that look changed).
+    Checking,
+    /// Parsing and indexing new and changed files.
+    Indexing,
+    /// Writing the batch to disk.
+    Committing,
 }
 
-/// How one discovered file is to be treated.
+/// Progress of a batch: `done` of `total` files in the current phase, `bytes` read so far in it.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    pub phase: Phase,
+    pub done: usize,
+    pub total: usize,
+    pub bytes: u64,
+}
+
+/// A file record of the index.
+#[derive(Debug, Clone)]
+struct Record {
+    hash: String,
+    size: u64,
+    mtime: u64,
+}
+
+/// A discovered file after checking it against the index.
+struct Checked {
+    path: PathBuf,
+    size: u64,
+    mtime: u64,
+    /// Content hash; `None` when the file could not be read.
+    hash: Option<String>,
+    /// Size and time match the record, so the content was not read.
+    same_stamp: bool,
+}
+
+/// What to do with one discovered file.
 enum Plan {
     Unchanged,
+    /// Same content, but the record's size/time are stale: rewrite the record only.
+    Touched,
     Add,
     Update,
+    Rename(PathBuf),
     Duplicate(PathBuf),
 }
 
-const CHUNK: usize = 64;
+/// Files parsed per parallel chunk: enough to keep both cores busy, few enough to bound memory.
+const CHUNK: usize = 256;
 
 impl IndexHandle {
     /// Brings the index in step with the files under `roots`.
@@ -99,200 +157,319 @@ impl IndexHandle {
         progress: &mut dyn FnMut(Progress),
     ) -> Result<IndexReport> {
         let started = Instant::now();
-        let found = walk::discover(roots)?;
-        let roots: Vec<PathBuf> = roots
+        let _lock = if options.dry_run { None } else { Some(UpdateLock::acquire(&self.dir)?) };
+        let tantivy = |e| super::tantivy_error(&self.dir, e);
+        self.reader.reload().map_err(tantivy)?;
+
+        let found = walk::discover(roots, options.max_file_size)?;
+        let mut report = IndexReport { dry_run: options.dry_run, ignored: found.ignored, ..IndexReport::default() };
+        report.failed.extend(found.problems.iter().map(|(p, r)| issue(p, r)));
+        report.skipped.extend(found.too_large.iter().map(|(p, size)| {
+            issue(
+                p,
+                &format!(
+                    "larger than the size limit ({size} bytes > {} bytes, --max-file-size)",
+                    options.max_file_size
+                ),
+            )
+        }));
+
+        let existing = if options.full { HashMap::new() } else { self.file_records()? };
+        let checked = check(&found.files, &existing, progress);
+        let roots: Vec<PathBuf> = roots.iter().filter_map(|r| std::fs::canonicalize(r).ok()).collect();
+        let under_roots = |p: &Path| roots.iter().any(|r| p.starts_with(r));
+        let present: HashSet<&Path> = checked.iter().map(|c| c.path.as_path()).collect();
+        // Files of the index under the roots that are gone (unless a file seen but unreadable).
+        let mut vanished: HashMap<&str, &Path> = HashMap::new();
+        for (path, record) in &existing {
+            if under_roots(path) && !present.contains(path.as_path()) {
+                vanished.insert(record.hash.as_str(), path.as_path());
+            }
+        }
+        let plans = plan(&checked, &existing, &vanished, &under_roots, &mut report);
+        let renamed_from: HashSet<&Path> = plans
             .iter()
-            .filter_map(|r| std::fs::canonicalize(r).ok())
+            .filter_map(|(_, p)| if let Plan::Rename(from) = p { Some(from.as_path()) } else { None })
             .collect();
-        let mut report = IndexReport {
-            ignored: found.ignored,
-            ..IndexReport::default()
-        };
-        report
-            .failed
-            .extend(found.problems.iter().map(|(p, r)| issue(p, r)));
-
-        let existing = if options.full {
-            HashMap::new()
-        } else {
-            self.file_records()?
-        };
-
-        // Pass 1: hash every file (cheap) to classify it.
-        let hashed: Vec<(PathBuf, std::io::Result<String>)> = found
-            .files
-            .par_iter()
-            .map(|p| {
-                (
-                    p.clone(),
-                    std::fs::read(p).map(|b| blake3::hash(&b).to_hex().to_string()),
-                )
+        let removed: Vec<&Path> = vanished.values().copied().filter(|p| !renamed_from.contains(p)).collect();
+        report.removed = removed.len();
+        for (c, p) in &plans {
+            match p {
+                Plan::Unchanged | Plan::Touched => report.unchanged += 1,
+                Plan::Duplicate(other) => {
+                    report.duplicates.push(Duplicate { path: display(&c.path), same_as: display(other) })
+                }
+                _ => {}
+            }
+        }
+        let todo: Vec<&(&Checked, Plan)> =
+            plans.iter().filter(|(_, p)| matches!(p, Plan::Add | Plan::Update | Plan::Rename(_))).collect();
+        let touched: Vec<&Checked> =
+            plans.iter().filter_map(|(c, p)| matches!(p, Plan::Touched).then_some(*c)).collect();
+        let stale: Vec<&Path> = plans
+            .iter()
+            .filter_map(|(c, p)| {
+                (matches!(p, Plan::Duplicate(_)) && existing.contains_key(&c.path)).then_some(c.path.as_path())
             })
             .collect();
-        let mut claimed: HashMap<String, PathBuf> = HashMap::new();
-        let mut present: HashSet<PathBuf> = HashSet::new();
-        for (path, hash) in &existing {
-            let under_roots = roots.iter().any(|r| path.starts_with(r));
-            if !under_roots {
-                claimed.entry(hash.clone()).or_insert_with(|| path.clone());
-            }
-        }
-        for (path, hash) in &hashed {
-            present.insert(path.clone());
-            if let Ok(h) = hash
-                && existing.get(path) == Some(h)
-            {
-                claimed.entry(h.clone()).or_insert_with(|| path.clone());
-            }
-        }
-        let mut plans: Vec<(PathBuf, Plan)> = Vec::new();
-        for (path, hash) in hashed {
-            match hash {
-                Err(e) => report
-                    .failed
-                    .push(issue(&path, &format!("cannot read: {e}"))),
-                Ok(h) => {
-                    let plan = match (existing.get(&path), claimed.get(&h)) {
-                        (Some(old), _) if *old == h => Plan::Unchanged,
-                        (_, Some(other)) if *other != path => Plan::Duplicate(other.clone()),
-                        (old, _) => {
-                            claimed.insert(h, path.clone());
-                            if old.is_some() {
-                                Plan::Update
-                            } else {
-                                Plan::Add
-                            }
-                        }
-                    };
-                    plans.push((path, plan));
+
+        if options.dry_run {
+            for (_, p) in &todo {
+                match p {
+                    Plan::Add => report.added += 1,
+                    Plan::Update => report.updated += 1,
+                    _ => report.renamed += 1,
                 }
             }
+            report.elapsed_ms = started.elapsed().as_millis() as u64;
+            return Ok(report);
+        }
+        let nothing_to_do =
+            todo.is_empty() && touched.is_empty() && stale.is_empty() && removed.is_empty() && !options.full;
+        if nothing_to_do {
+            report.elapsed_ms = started.elapsed().as_millis() as u64;
+            return Ok(report);
         }
 
-        let mut writer = self.writer(options.memory_mb)?;
         let f = self.fields;
-        let tantivy = |e| super::tantivy_error(&self.dir, e);
+        let mut writer = self.writer(options.memory_mb)?;
         if options.full {
             writer.delete_all_documents().map_err(tantivy)?;
         }
-        for path in existing.keys() {
-            let under_roots = roots.iter().any(|r| path.starts_with(r));
-            if under_roots && !present.contains(path) {
-                writer.delete_term(file_term(f, path));
-                report.removed += 1;
+        for path in removed.iter().chain(&stale) {
+            writer.delete_term(file_term(f, path));
+        }
+        for c in &touched {
+            if let Some(hash) = &c.hash {
+                writer.delete_term(Term::from_field_text(f.record, &c.path.to_string_lossy()));
+                writer.add_document(file_record(f, &c.path, (c.size, c.mtime), hash, None)).map_err(tantivy)?;
             }
         }
 
-        // Pass 2: parse what is new or changed, in parallel chunks, and write it.
-        let todo: Vec<(&PathBuf, bool)> = plans
-            .iter()
-            .filter_map(|(p, plan)| match plan {
-                Plan::Add => Some((p, false)),
-                Plan::Update => Some((p, true)),
-                Plan::Unchanged => {
-                    report.unchanged += 1;
-                    None
-                }
-                Plan::Duplicate(other) => {
-                    if existing.contains_key(p) {
-                        writer.delete_term(file_term(f, p));
-                    }
-                    report.duplicates.push(Duplicate {
-                        path: display(p),
-                        same_as: display(other),
-                    });
-                    None
-                }
-            })
-            .collect();
         let total = todo.len();
         let mut done = 0;
-        progress(Progress { done, total });
+        let mut bytes = 0;
+        progress(Progress { phase: Phase::Indexing, done, total, bytes });
         for chunk in todo.chunks(CHUNK) {
             let parsed: Vec<_> = chunk
                 .par_iter()
-                .map(|(path, update)| {
-                    let outcome = std::fs::read(path)
+                .map(|(c, plan)| {
+                    let outcome = std::fs::read(&c.path)
                         .map_err(|e| Problem::Failed(format!("cannot read: {e}")))
-                        .and_then(|bytes| {
-                            let len = bytes.len() as u64;
-                            let hash = blake3::hash(&bytes).to_hex().to_string();
-                            ingest::parse_file(path, &bytes).map(|a| (a, hash, len))
+                        .and_then(|content| {
+                            let hash = blake3::hash(&content).to_hex().to_string();
+                            ingest::parse_file(&c.path, &content).map(|a| (a, hash, content.len() as u64))
                         });
-                    (*path, *update, outcome)
+                    (*c, plan, outcome)
                 })
                 .collect();
-            for (path, update, outcome) in parsed {
+            for (c, plan, outcome) in parsed {
+                let replaces = match plan {
+                    Plan::Update => Some(c.path.as_path()),
+                    Plan::Rename(from) => Some(from.as_path()),
+                    _ => None,
+                };
                 match outcome {
                     Ok((article, hash, len)) => {
-                        if update {
-                            writer.delete_term(file_term(f, path));
-                            report.updated += 1;
-                        } else {
-                            report.added += 1;
+                        if let Some(old) = replaces {
+                            writer.delete_term(file_term(f, old));
                         }
-                        report.bytes += len;
-                        for doc in documents(f, path, &hash, &article) {
-                            let k = doc
-                                .get_first(f.kind)
-                                .and_then(|v| v.as_str())
-                                .unwrap_or_default();
-                            match k {
-                                kind::PASSAGE => report.passages += 1,
-                                kind::TEASER => report.teasers += 1,
+                        match plan {
+                            Plan::Update => report.updated += 1,
+                            Plan::Rename(_) => report.renamed += 1,
+                            _ => report.added += 1,
+                        }
+                        report.parsed_files += 1;
+                        report.parsed_bytes += len;
+                        bytes += len;
+                        for doc in documents(f, &c.path, (len, c.mtime), &hash, &article) {
+                            match doc.get_first(f.kind).and_then(|v| v.as_str()) {
+                                Some(kind::PASSAGE) => report.passages += 1,
+                                Some(kind::TEASER) => report.teasers += 1,
                                 _ => {}
                             }
                             writer.add_document(doc).map_err(tantivy)?;
                         }
                     }
                     Err(Problem::Skipped(reason)) => {
-                        if update {
-                            writer.delete_term(file_term(f, path));
+                        if let Some(old) = replaces {
+                            writer.delete_term(file_term(f, old));
                         }
-                        report.skipped.push(issue(path, &reason));
+                        report.skipped.push(issue(&c.path, &reason));
                     }
                     Err(Problem::Failed(reason)) => {
-                        let reason = if update {
-                            format!("{reason} (the version indexed before is kept)")
-                        } else {
-                            reason
+                        let reason = match plan {
+                            Plan::Update => format!("{reason} (the version indexed before is kept)"),
+                            _ => reason,
                         };
-                        report.failed.push(issue(path, &reason));
+                        report.failed.push(issue(&c.path, &reason));
                     }
                 }
                 done += 1;
             }
-            progress(Progress { done, total });
+            progress(Progress { phase: Phase::Indexing, done, total, bytes });
         }
+        progress(Progress { phase: Phase::Committing, done, total, bytes });
         self.commit(&mut writer)?;
         writer.wait_merging_threads().map_err(tantivy)?;
         report.elapsed_ms = started.elapsed().as_millis() as u64;
         Ok(report)
     }
 
-    /// Path → content hash of every file in the index.
-    fn file_records(&self) -> Result<HashMap<PathBuf, String>> {
+    /// Path → record of every file in the index, read from fast fields.
+    fn file_records(&self) -> Result<HashMap<PathBuf, Record>> {
         let searcher = self.reader.searcher();
-        let f = self.fields;
-        let q = TermQuery::new(
-            Term::from_field_text(f.kind, kind::FILE),
-            IndexRecordOption::Basic,
-        );
-        let docs = searcher
-            .search(&q, &DocSetCollector)
-            .map_err(|e| super::tantivy_error(&self.dir, e))?;
-        let mut out = HashMap::with_capacity(docs.len());
-        for addr in docs {
-            let doc: TantivyDocument = searcher
-                .doc(addr)
-                .map_err(|e| super::tantivy_error(&self.dir, e))?;
-            let path = doc.get_first(f.file).and_then(|v| v.as_str());
-            let hash = doc.get_first(f.hash).and_then(|v| v.as_str());
-            if let (Some(p), Some(h)) = (path, hash) {
-                out.insert(PathBuf::from(p), h.to_string());
-            }
+        let q = TermQuery::new(Term::from_field_text(self.fields.kind, kind::FILE), IndexRecordOption::Basic);
+        let records = searcher.search(&q, &FileRecords).map_err(|e| super::tantivy_error(&self.dir, e))?;
+        Ok(records.into_iter().collect())
+    }
+}
+
+/// Step 2: compares every discovered file with its record, in parallel. Reads and hashes only
+/// the files whose size or modification time differ from the record.
+fn check(
+    files: &[walk::Found],
+    existing: &HashMap<PathBuf, Record>,
+    progress: &mut dyn FnMut(Progress),
+) -> Vec<Checked> {
+    let total = files.len();
+    let mut out = Vec::with_capacity(total);
+    let mut bytes = 0;
+    progress(Progress { phase: Phase::Checking, done: 0, total, bytes });
+    for chunk in files.chunks(4 * CHUNK) {
+        let checked: Vec<Checked> = chunk
+            .par_iter()
+            .map(|f| {
+                let record = existing.get(&f.path);
+                if let Some(r) = record.filter(|r| r.size == f.size && r.mtime == f.mtime) {
+                    return Checked {
+                        path: f.path.clone(),
+                        size: f.size,
+                        mtime: f.mtime,
+                        hash: Some(r.hash.clone()),
+                        same_stamp: true,
+                    };
+                }
+                let hash = std::fs::read(&f.path).ok().map(|b| blake3::hash(&b).to_hex().to_string());
+                Checked { path: f.path.clone(), size: f.size, mtime: f.mtime, hash, same_stamp: false }
+            })
+            .collect();
+        bytes += checked.iter().filter(|c| !c.same_stamp).map(|c| c.size).sum::<u64>();
+        out.extend(checked);
+        progress(Progress { phase: Phase::Checking, done: out.len(), total, bytes });
+    }
+    out
+}
+
+/// Decides what to do with each checked file. The first file (in path order) to claim a content
+/// hash is indexed; later files with the same content are duplicates of it. Files already
+/// indexed and unchanged, and files of the index outside the roots, claim their hashes first.
+fn plan<'a>(
+    checked: &'a [Checked],
+    existing: &HashMap<PathBuf, Record>,
+    vanished: &HashMap<&str, &Path>,
+    under_roots: &dyn Fn(&Path) -> bool,
+    report: &mut IndexReport,
+) -> Vec<(&'a Checked, Plan)> {
+    let mut claimed: HashMap<&str, &Path> = HashMap::new();
+    for (path, record) in existing {
+        if !under_roots(path) {
+            claimed.entry(record.hash.as_str()).or_insert(path.as_path());
         }
-        Ok(out)
+    }
+    for c in checked {
+        if let Some(h) = &c.hash
+            && existing.get(&c.path).is_some_and(|r| r.hash == *h)
+        {
+            claimed.entry(h.as_str()).or_insert(c.path.as_path());
+        }
+    }
+    let mut renamed: HashSet<&Path> = HashSet::new();
+    let mut plans = Vec::with_capacity(checked.len());
+    for c in checked {
+        let Some(hash) = c.hash.as_deref() else {
+            report.failed.push(issue(&c.path, "cannot read the file"));
+            continue;
+        };
+        let record = existing.get(&c.path);
+        let plan = match (record, claimed.get(hash)) {
+            (Some(r), _) if r.hash == hash => {
+                if c.same_stamp {
+                    Plan::Unchanged
+                } else {
+                    Plan::Touched
+                }
+            }
+            (_, Some(other)) if *other != c.path => Plan::Duplicate(other.to_path_buf()),
+            _ => {
+                claimed.insert(hash, c.path.as_path());
+                match vanished.get(hash).copied().filter(|from| record.is_none() && renamed.insert(*from)) {
+                    Some(from) => Plan::Rename(from.to_path_buf()),
+                    None if record.is_some() => Plan::Update,
+                    None => Plan::Add,
+                }
+            }
+        };
+        plans.push((c, plan));
+    }
+    plans
+}
+
+/// Reads the file records (path, hash, size, mtime) from fast fields.
+struct FileRecords;
+
+struct SegmentFileRecords {
+    record: Option<StrColumn>,
+    hash: Option<StrColumn>,
+    size: Column<u64>,
+    mtime: Column<u64>,
+    out: Vec<(PathBuf, Record)>,
+}
+
+impl Collector for FileRecords {
+    type Fruit = Vec<(PathBuf, Record)>;
+    type Child = SegmentFileRecords;
+
+    fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentFileRecords> {
+        let ff = reader.fast_fields();
+        Ok(SegmentFileRecords {
+            record: ff.str("record")?,
+            hash: ff.str("hash")?,
+            size: ff.u64("size")?,
+            mtime: ff.u64("mtime")?,
+            out: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<(PathBuf, Record)>>) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+fn column_str(column: &Option<StrColumn>, doc: DocId) -> Option<String> {
+    let column = column.as_ref()?;
+    let ord = column.term_ords(doc).next()?;
+    let mut out = String::new();
+    column.ord_to_str(ord, &mut out).ok()?.then_some(out)
+}
+
+impl SegmentCollector for SegmentFileRecords {
+    type Fruit = Vec<(PathBuf, Record)>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        if let (Some(path), Some(hash)) = (column_str(&self.record, doc), column_str(&self.hash, doc)) {
+            let size = self.size.first(doc).unwrap_or(u64::MAX);
+            let mtime = self.mtime.first(doc).unwrap_or(u64::MAX);
+            self.out.push((PathBuf::from(path), Record { hash, size, mtime }));
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.out
     }
 }
 
@@ -311,25 +488,49 @@ pub fn display(path: &Path) -> String {
 }
 
 fn issue(path: &Path, reason: &str) -> FileIssue {
-    FileIssue {
-        path: display(path),
-        reason: reason.to_string(),
+    FileIssue { path: display(path), reason: reason.to_string() }
+}
+
+/// Modification time of a file in nanoseconds since the epoch (0 when unknown).
+pub(crate) fn mtime_ns(meta: &std::fs::Metadata) -> u64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+}
+
+/// The record of one indexed file: its content hash and `(size, mtime)` stamp, and the
+/// article's date and source for statistics.
+fn file_record(f: Fields, path: &Path, stamp: (u64, u64), hash: &str, article: Option<&Article>) -> TantivyDocument {
+    let path = path.to_string_lossy();
+    let mut record = TantivyDocument::default();
+    record.add_text(f.kind, kind::FILE);
+    record.add_text(f.file, &path);
+    record.add_text(f.record, &path);
+    record.add_text(f.hash, hash);
+    record.add_u64(f.size, stamp.0);
+    record.add_u64(f.mtime, stamp.1);
+    if let Some(a) = article {
+        if let Some(s) = &a.source {
+            record.add_text(f.source, s);
+        }
+        if let Some(d) = a.date {
+            record.add_u64(f.date, d.as_number());
+        }
     }
+    record
 }
 
 /// The tantivy documents of one article file: its passages, its teasers and its file record.
-fn documents(f: Fields, path: &Path, hash: &str, article: &Article) -> Vec<TantivyDocument> {
+fn documents(f: Fields, path: &Path, stamp: (u64, u64), hash: &str, article: &Article) -> Vec<TantivyDocument> {
     let file = path.to_string_lossy();
     let identity = article.url.as_deref().unwrap_or(&file);
     let title_hash = schema::hash64(&schema::title_key(&article.title));
     let mut docs = Vec::with_capacity(article.sections.len() + article.teasers.len() + 1);
-    let common = |doc: &mut TantivyDocument, kind: &str| {
-        doc.add_text(f.kind, kind);
-        doc.add_text(f.file, &file);
-    };
     for (i, section) in article.sections.iter().enumerate() {
         let mut doc = TantivyDocument::default();
-        common(&mut doc, kind::PASSAGE);
+        doc.add_text(f.kind, kind::PASSAGE);
+        doc.add_text(f.file, &file);
         doc.add_text(f.title, &article.title);
         doc.add_text(f.section, section.question.as_deref().unwrap_or(""));
         doc.add_text(f.body, &section.answer);
@@ -339,8 +540,8 @@ fn documents(f: Fields, path: &Path, hash: &str, article: &Article) -> Vec<Tanti
         if let Some(s) = &article.source {
             doc.add_text(f.source, s);
         }
-        if let Some(c) = &article.category {
-            doc.add_text(f.category, c);
+        if let Some(cat) = &article.category {
+            doc.add_text(f.category, cat);
         }
         if let Some(d) = article.date {
             doc.add_u64(f.date, d.as_number());
@@ -354,7 +555,8 @@ fn documents(f: Fields, path: &Path, hash: &str, article: &Article) -> Vec<Tanti
     for teaser in &article.teasers {
         let key = schema::title_key(&teaser.title);
         let mut doc = TantivyDocument::default();
-        common(&mut doc, kind::TEASER);
+        doc.add_text(f.kind, kind::TEASER);
+        doc.add_text(f.file, &file);
         doc.add_text(f.title, &teaser.title);
         doc.add_text(f.body, teaser.summary.as_deref().unwrap_or(""));
         if let Some(url) = &teaser.url {
@@ -363,8 +565,8 @@ fn documents(f: Fields, path: &Path, hash: &str, article: &Article) -> Vec<Tanti
         if let Some(s) = &article.source {
             doc.add_text(f.source, s);
         }
-        if let Some(c) = &teaser.category {
-            doc.add_text(f.category, c);
+        if let Some(cat) = &teaser.category {
+            doc.add_text(f.category, cat);
         }
         if let Some(d) = teaser.date {
             doc.add_u64(f.date, d.as_number());
@@ -374,15 +576,6 @@ fn documents(f: Fields, path: &Path, hash: &str, article: &Article) -> Vec<Tanti
         doc.add_u64(f.is_teaser, 1);
         docs.push(doc);
     }
-    let mut record = TantivyDocument::default();
-    common(&mut record, kind::FILE);
-    record.add_text(f.hash, hash);
-    if let Some(s) = &article.source {
-        record.add_text(f.source, s);
-    }
-    if let Some(d) = article.date {
-        record.add_u64(f.date, d.as_number());
-    }
-    docs.push(record);
+    docs.push(file_record(f, path, stamp, hash, Some(article)));
     docs
 }

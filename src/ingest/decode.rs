@@ -15,9 +15,8 @@ pub enum DecodeProblem {
     Undecodable,
 }
 
-static META_CHARSET_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)"#).expect("static regex")
-});
+static META_CHARSET_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)"#).expect("static regex"));
 
 /// Decoded text and the name of the encoding it was in.
 #[derive(Debug)]
@@ -31,10 +30,7 @@ pub fn decode(bytes: &[u8], html: bool) -> Result<Decoded, DecodeProblem> {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         if !had_errors {
-            return Ok(Decoded {
-                text: text.into_owned(),
-                encoding: enc.name(),
-            });
+            return Ok(Decoded { text: text.into_owned(), encoding: enc.name() });
         }
     }
     if looks_binary(bytes) {
@@ -45,55 +41,34 @@ pub fn decode(bytes: &[u8], html: bool) -> Result<Decoded, DecodeProblem> {
         && let Some(label) = META_CHARSET_RE.captures(head).and_then(|c| c.get(1))
         && let Some(enc) = Encoding::for_label(label.as_bytes())
     {
-        let enc = if enc == encoding_rs::GBK {
-            GB18030
-        } else {
-            enc
-        };
+        let enc = if enc == encoding_rs::GBK { GB18030 } else { enc };
         if let Some(text) = clean(enc, bytes) {
-            return Ok(Decoded {
-                text,
-                encoding: enc.name(),
-            });
+            return Ok(Decoded { text, encoding: enc.name() });
         }
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok(Decoded {
-            text: text.to_string(),
-            encoding: UTF_8.name(),
-        });
+        return Ok(Decoded { text: text.to_string(), encoding: UTF_8.name() });
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     let guess = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Allow);
-    let guess = if guess == encoding_rs::GBK {
-        GB18030
-    } else {
-        guess
-    };
+    let guess = if guess == encoding_rs::GBK { GB18030 } else { guess };
     for enc in [guess, GB18030] {
         if let Some(text) = clean(enc, bytes) {
-            return Ok(Decoded {
-                text,
-                encoding: enc.name(),
-            });
+            return Ok(Decoded { text, encoding: enc.name() });
         }
     }
     // Last resort: a few bad bytes in an otherwise Chinese page are tolerated.
     let (text, _) = GB18030.decode_without_bom_handling(bytes);
     let bad = text.chars().filter(|&c| c == '\u{FFFD}').count();
     if bad * 200 <= text.chars().count() {
-        return Ok(Decoded {
-            text: text.into_owned(),
-            encoding: GB18030.name(),
-        });
+        return Ok(Decoded { text: text.into_owned(), encoding: GB18030.name() });
     }
     Err(DecodeProblem::Undecodable)
 }
 
 fn clean(enc: &'static Encoding, bytes: &[u8]) -> Option<String> {
-    enc.decode_without_bom_handling_and_without_replacement(bytes)
-        .map(|t| t.into_owned())
+    enc.decode_without_bom_handling_and_without_replacement(bytes).map(|t| t.into_owned())
 }
 
 /// NUL bytes, or more than 10% control bytes other than white space, in the first 8 KiB.
@@ -102,10 +77,7 @@ fn looks_binary(bytes: &[u8]) -> bool {
     if head.contains(&0) {
         return true;
     }
-    let control = head
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
-        .count();
+    let control = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)).count();
     control * 10 > head.len()
 }
 
@@ -140,9 +112,6 @@ mod tests {
 
     #[test]
     fn binary_is_refused() {
-        assert_eq!(
-            decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", true).unwrap_err(),
-            DecodeProblem::Binary
-        );
+        assert_eq!(decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", true).unwrap_err(), DecodeProblem::Binary);
     }
 }

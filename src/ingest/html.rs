@@ -61,29 +61,16 @@ const CHROME_WORDS: &[&str] = &[
     "qrcode",
 ];
 /// Class or id words of related-article lists.
-const RELATED_WORDS: &[&str] = &[
-    "related",
-    "relate",
-    "relative",
-    "recommend",
-    "tuijian",
-    "xgwz",
-    "xiangguan",
-    "xgtj",
-    "xgyd",
-    "guess",
-];
+const RELATED_WORDS: &[&str] =
+    &["related", "relate", "relative", "recommend", "tuijian", "xgwz", "xiangguan", "xgtj", "xgyd", "guess"];
 /// Class or id words of elements that carry the date / source line.
-const INFO_WORDS: &[&str] = &[
-    "date", "time", "pubtime", "publish", "pubdate", "info", "meta", "source", "author", "from",
-    "laiyuan", "byline",
-];
+const INFO_WORDS: &[&str] =
+    &["date", "time", "pubtime", "publish", "pubdate", "info", "meta", "source", "author", "from", "laiyuan", "byline"];
 
 /// Tags whose content is never article text.
 const SKIP_TAGS: &[&str] = &[
-    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
-    "iframe", "button", "select", "svg", "canvas", "object", "embed", "video", "audio", "head",
-    "title", "input", "textarea",
+    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "iframe", "button",
+    "select", "svg", "canvas", "object", "embed", "video", "audio", "head", "title", "input", "textarea",
 ];
 const BLOCK_TAGS: &[&str] = &[
     "p",
@@ -130,36 +117,20 @@ fn text_of(el: &ElementRef<'_>) -> String {
 }
 
 fn meta_content(doc: &Html, css: &str) -> Option<String> {
-    doc.select(&selector(css))
-        .filter_map(|e| e.value().attr("content"))
-        .map(meta::tidy)
-        .find(|s| !s.is_empty())
+    doc.select(&selector(css)).filter_map(|e| e.value().attr("content")).map(meta::tidy).find(|s| !s.is_empty())
 }
 
 /// Parses an HTML page. Returns `None` when it has neither a title nor any text.
 pub fn parse(html: &str) -> Option<Article> {
     let doc = Html::parse_document(html);
-    let title_tag = doc
-        .select(&selector("title"))
-        .next()
-        .map(|e| text_of(&e))
-        .unwrap_or_default();
-    let h1 = doc
-        .select(&selector("h1"))
-        .map(|e| text_of(&e))
-        .find(|t| !t.is_empty());
-    let title = meta_content(&doc, r#"meta[property="og:title"]"#)
-        .or_else(|| h1.clone())
-        .unwrap_or_else(|| title_tag.clone());
+    let title_tag = doc.select(&selector("title")).next().map(|e| text_of(&e)).unwrap_or_default();
+    let h1 = doc.select(&selector("h1")).map(|e| text_of(&e)).find(|t| !t.is_empty());
+    let title =
+        meta_content(&doc, r#"meta[property="og:title"]"#).or_else(|| h1.clone()).unwrap_or_else(|| title_tag.clone());
     let title = meta::clean_title(&title);
 
     let root = content_root(&doc);
-    let mut walker = Walker {
-        title: &title,
-        blocks: Vec::new(),
-        buf: String::new(),
-        zone: Zone::Answer,
-    };
+    let mut walker = Walker { title: &title, blocks: Vec::new(), buf: String::new(), zone: Zone::Answer };
     if let Some(root) = root {
         for child in root.children() {
             walker.walk(child);
@@ -196,11 +167,7 @@ pub fn parse(html: &str) -> Option<Article> {
     let mut article = article;
     if let Some(base) = article.url.as_deref().and_then(site_root) {
         for t in &mut article.teasers {
-            if let Some(u) = t
-                .url
-                .as_mut()
-                .filter(|u| u.starts_with('/') && !u.starts_with("//"))
-            {
+            if let Some(u) = t.url.as_mut().filter(|u| u.starts_with('/') && !u.starts_with("//")) {
                 *u = format!("{base}{u}");
             }
         }
@@ -211,9 +178,7 @@ pub fn parse(html: &str) -> Option<Article> {
 /// `https://host` of an absolute URL.
 fn site_root(url: &str) -> Option<&str> {
     let after_scheme = url.find("://")? + 3;
-    let end = url[after_scheme..]
-        .find('/')
-        .map_or(url.len(), |i| after_scheme + i);
+    let end = url[after_scheme..].find('/').map_or(url.len(), |i| after_scheme + i);
     Some(&url[..end])
 }
 
@@ -239,9 +204,8 @@ fn content_root(doc: &Html) -> Option<ElementRef<'_>> {
         "main",
     ];
     for css in KNOWN {
-        if let Some(el) = doc
-            .select(&selector(css))
-            .find(|e| e.text().map(|t| t.trim().chars().count()).sum::<usize>() >= 40)
+        if let Some(el) =
+            doc.select(&selector(css)).find(|e| e.text().map(|t| t.trim().chars().count()).sum::<usize>() >= 40)
         {
             return Some(el);
         }
@@ -258,19 +222,13 @@ fn content_root(doc: &Html) -> Option<ElementRef<'_>> {
             best = Some((score, el));
         }
     }
-    best.map(|(_, el)| el)
-        .or_else(|| doc.select(&selector("body")).next())
+    best.map(|(_, el)| el).or_else(|| doc.select(&selector("body")).next())
 }
 
 /// Text around the title (the h1's parent) and of elements that look like a date/source line.
 fn header_text(doc: &Html) -> String {
     let mut out = String::new();
-    if let Some(parent) = doc
-        .select(&selector("h1"))
-        .next()
-        .and_then(|h| h.parent())
-        .and_then(ElementRef::wrap)
-    {
+    if let Some(parent) = doc.select(&selector("h1")).next().and_then(|h| h.parent()).and_then(ElementRef::wrap) {
         let t = text_of(&parent);
         if t.chars().count() < 400 {
             out.push_str(&t);
@@ -302,35 +260,20 @@ fn page_date(doc: &Html, header: &str) -> Option<Date> {
         .find_map(|css| meta_content(doc, css).and_then(|c| meta::find_date(&c)))
         .or_else(|| {
             doc.select(&selector("time")).find_map(|t| {
-                t.value()
-                    .attr("datetime")
-                    .and_then(meta::find_date)
-                    .or_else(|| meta::find_date(&text_of(&t)))
+                t.value().attr("datetime").and_then(meta::find_date).or_else(|| meta::find_date(&text_of(&t)))
             })
         })
         .or_else(|| meta::find_date(header))
 }
 
 fn breadcrumb_category(doc: &Html, title: &str) -> Option<String> {
-    let crumbs = doc.select(&selector("body *")).find(|e| {
-        has_word(
-            e,
-            &[
-                "breadcrumb",
-                "crumb",
-                "crumbs",
-                "position",
-                "location",
-                "weizhi",
-            ],
-        )
-    })?;
+    let crumbs = doc
+        .select(&selector("body *"))
+        .find(|e| has_word(e, &["breadcrumb", "crumb", "crumbs", "position", "location", "weizhi"]))?;
     crumbs
         .select(&selector("a"))
         .map(|a| text_of(&a))
-        .filter(|t| {
-            !t.is_empty() && t != title && !matches!(t.as_str(), "首页" | "主页" | "网站首页")
-        })
+        .filter(|t| !t.is_empty() && t != title && !matches!(t.as_str(), "首页" | "主页" | "网站首页"))
         .last()
 }
 
@@ -339,17 +282,11 @@ fn teasers(doc: &Html) -> Vec<Teaser> {
     let mut containers: Vec<ElementRef<'_>> = Vec::new();
     for el in doc.select(&selector("body *")) {
         let marked = has_word(&el, RELATED_WORDS);
-        let after_marker = el
-            .prev_siblings()
-            .find_map(ElementRef::wrap)
-            .is_some_and(|prev| {
-                meta::is_teaser_marker(&text_of(&prev))
-                    && !matches!(text_of(&prev).as_str(), "大家都在搜" | "热门搜索")
-            });
+        let after_marker = el.prev_siblings().find_map(ElementRef::wrap).is_some_and(|prev| {
+            meta::is_teaser_marker(&text_of(&prev)) && !matches!(text_of(&prev).as_str(), "大家都在搜" | "热门搜索")
+        });
         if (marked || (after_marker && matches!(el.value().name(), "ul" | "ol" | "div" | "dl")))
-            && !containers
-                .iter()
-                .any(|c| el.ancestors().any(|a| a.id() == c.id()))
+            && !containers.iter().any(|c| el.ancestors().any(|a| a.id() == c.id()))
         {
             containers.push(el);
         }
@@ -369,11 +306,7 @@ fn teaser_items(container: ElementRef<'_>) -> Vec<Teaser> {
     let li = selector("li");
     let items: Vec<ElementRef<'_>> = {
         let lis: Vec<_> = container.select(&li).collect();
-        if lis.is_empty() {
-            container.child_elements().collect()
-        } else {
-            lis
-        }
+        if lis.is_empty() { container.child_elements().collect() } else { lis }
     };
     let link = selector("a");
     let heading = selector("h2, h3, h4, h5, .title");
@@ -391,10 +324,7 @@ fn teaser_items(container: ElementRef<'_>) -> Vec<Teaser> {
             if title.chars().count() < 4 || meta::is_teaser_marker(&title) {
                 return None;
             }
-            let summary = item
-                .select(&para)
-                .map(|p| text_of(&p))
-                .find(|p| p.chars().count() >= 10 && *p != title);
+            let summary = item.select(&para).map(|p| text_of(&p)).find(|p| p.chars().count() >= 10 && *p != title);
             Some(Teaser {
                 date: meta::find_date(&text_of(&item)),
                 url: a.and_then(|a| a.value().attr("href")).map(str::to_string),
@@ -430,10 +360,7 @@ impl Walker<'_> {
                     return;
                 };
                 let name = e.name();
-                if SKIP_TAGS.contains(&name)
-                    || has_word(&el, CHROME_WORDS)
-                    || has_word(&el, RELATED_WORDS)
-                {
+                if SKIP_TAGS.contains(&name) || has_word(&el, CHROME_WORDS) || has_word(&el, RELATED_WORDS) {
                     return;
                 }
                 if has_word(&el, INFO_WORDS) && {
@@ -453,10 +380,7 @@ impl Walker<'_> {
                     return;
                 }
                 self.flush();
-                let leaf = !el
-                    .descendent_elements()
-                    .skip(1)
-                    .any(|d| BLOCK_TAGS.contains(&d.value().name()));
+                let leaf = !el.descendent_elements().skip(1).any(|d| BLOCK_TAGS.contains(&d.value().name()));
                 if leaf || name.starts_with('h') && name.len() == 2 {
                     let text = text_of(&el);
                     if meta::is_teaser_marker(&text) {
@@ -468,8 +392,7 @@ impl Walker<'_> {
                             self.push(text, true);
                         }
                     } else if self.zone == Zone::Answer && !(name == "h1" && text == self.title) {
-                        let heading =
-                            matches!(name, "h1" | "h2" | "h3" | "h4") || bold_only(&el, &text);
+                        let heading = matches!(name, "h1" | "h2" | "h3" | "h4") || bold_only(&el, &text);
                         self.push(text, heading);
                     }
                     return;
@@ -506,14 +429,8 @@ fn bold_only(el: &ElementRef<'_>, text: &str) -> bool {
     if n == 0 || n > 50 {
         return false;
     }
-    let bold: String = el
-        .select(&selector("strong, b"))
-        .map(|b| b.text().collect::<String>())
-        .collect();
-    meta::tidy(&bold)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .eq(text.chars().filter(|c| !c.is_whitespace()))
+    let bold: String = el.select(&selector("strong, b")).map(|b| b.text().collect::<String>()).collect();
+    meta::tidy(&bold).chars().filter(|c| !c.is_whitespace()).eq(text.chars().filter(|c| !c.is_whitespace()))
 }
 
 #[cfg(test)]
@@ -523,9 +440,7 @@ mod tests {
     use std::path::Path;
 
     fn fixture(name: &str) -> Article {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("corpus")
-            .join(name);
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(name);
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         parse_file(&path, &bytes).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
     }
@@ -535,11 +450,7 @@ mod tests {
     }
 
     fn all_text(a: &Article) -> String {
-        a.sections
-            .iter()
-            .map(|s| format!("{:?} {}", s.question, s.answer))
-            .collect::<Vec<_>>()
-            .join("\n")
+        a.sections.iter().map(|s| format!("{:?} {}", s.question, s.answer)).collect::<Vec<_>>().join("\n")
     }
 
     #[test]
@@ -549,10 +460,7 @@ mod tests {
         assert_eq!(a.date, Date::new(2025, 7, 31));
         assert_eq!(a.source.as_deref(), Some("社保网"));
         assert_eq!(a.category.as_deref(), Some("医保知识"));
-        assert_eq!(
-            a.url.as_deref(),
-            Some("https://www.shebao.example.cn/yibao/20250731/8841.html")
-        );
+        assert_eq!(a.url.as_deref(), Some("https://www.shebao.example.cn/yibao/20250731/8841.html"));
         assert_eq!(
             questions(&a),
             vec![
@@ -562,11 +470,7 @@ mod tests {
                 Some("补缴需要准备哪些材料？")
             ]
         );
-        assert!(
-            a.sections[3]
-                .answer
-                .contains("灵活就业人员补缴需先办理灵活就业登记")
-        );
+        assert!(a.sections[3].answer.contains("灵活就业人员补缴需先办理灵活就业登记"));
         let text = all_text(&a);
         for chrome in [
             "首页",
@@ -582,10 +486,7 @@ mod tests {
             "_hmt",
             "广告",
         ] {
-            assert!(
-                !text.contains(chrome),
-                "answer text holds page chrome {chrome:?}:\n{text}"
-            );
+            assert!(!text.contains(chrome), "answer text holds page chrome {chrome:?}:\n{text}");
         }
         let teasers: Vec<&str> = a.teasers.iter().map(|t| t.title.as_str()).collect();
         assert_eq!(
@@ -597,22 +498,14 @@ mod tests {
             ]
         );
         assert_eq!(a.teasers[1].date, Date::new(2025, 7, 30));
-        assert_eq!(
-            a.teasers[1].url.as_deref(),
-            Some("https://www.shebao.example.cn/yibao/20250730/8801.html")
-        );
+        assert_eq!(a.teasers[1].url.as_deref(), Some("https://www.shebao.example.cn/yibao/20250730/8801.html"));
     }
 
     #[test]
     fn qa_site_gbk_declared_with_bold_questions() {
-        let bytes = std::fs::read(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/异地就医备案怎么办理.html"),
-        )
-        .unwrap();
-        assert!(
-            std::str::from_utf8(&bytes).is_err(),
-            "the fixture must stay GBK-encoded"
-        );
+        let bytes =
+            std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/异地就医备案怎么办理.html")).unwrap();
+        assert!(std::str::from_utf8(&bytes).is_err(), "the fixture must stay GBK-encoded");
         let a = fixture("异地就医备案怎么办理.html");
         assert_eq!(a.title, "异地就医备案怎么办理？手机上几分钟搞定");
         assert_eq!(a.date, Date::new(2025, 6, 12));
@@ -627,33 +520,20 @@ mod tests {
             ]
         );
         let text = all_text(&a);
-        for chrome in ["百万医疗险", "免责声明", "我要提问", "网站地图", "相关问答"]
-        {
+        for chrome in ["百万医疗险", "免责声明", "我要提问", "网站地图", "相关问答"] {
             assert!(!text.contains(chrome), "answer text holds {chrome:?}");
         }
         assert_eq!(a.teasers.len(), 2);
         assert_eq!(a.teasers[0].title, "异地就医直接结算报销比例是多少？");
-        assert!(
-            a.teasers[0]
-                .summary
-                .as_deref()
-                .unwrap_or("")
-                .starts_with("跨省异地就医直接结算执行就医地")
-        );
+        assert!(a.teasers[0].summary.as_deref().unwrap_or("").starts_with("跨省异地就医直接结算执行就医地"));
         assert_eq!(a.teasers[1].date, Date::new(2025, 6, 8));
     }
 
     #[test]
     fn government_page_gbk_without_declared_charset() {
-        let bytes = std::fs::read(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/城乡居民医保缴费标准.htm"),
-        )
-        .unwrap();
-        assert!(
-            !String::from_utf8_lossy(&bytes)
-                .to_ascii_lowercase()
-                .contains("charset")
-        );
+        let bytes =
+            std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/城乡居民医保缴费标准.htm")).unwrap();
+        assert!(!String::from_utf8_lossy(&bytes).to_ascii_lowercase().contains("charset"));
         let a = fixture("城乡居民医保缴费标准.htm");
         assert_eq!(a.title, "2025年城乡居民医保缴费标准是多少");
         assert_eq!(a.date, Date::new(2025, 1, 10));
@@ -661,11 +541,7 @@ mod tests {
         assert_eq!(a.category.as_deref(), Some("政策解读"));
         assert_eq!(
             questions(&a)[1..],
-            [
-                Some("缴费时间是什么时候？"),
-                Some("可以通过哪些渠道缴费？"),
-                Some("困难群众有没有缴费资助？")
-            ]
+            [Some("缴费时间是什么时候？"), Some("可以通过哪些渠道缴费？"), Some("困难群众有没有缴费资助？")]
         );
         assert!(a.sections[0].answer.starts_with("根据国家医保局"));
         let text = all_text(&a);
@@ -679,17 +555,9 @@ mod tests {
         let a = fixture("医保卡丢了怎么补办.html");
         assert_eq!(a.title, "医保卡丢了怎么补办");
         assert_eq!(a.date, Date::new(2025, 5, 8));
-        assert_eq!(
-            questions(&a),
-            vec![None, Some("如何挂失"), Some("补办需要多长时间")]
-        );
+        assert_eq!(questions(&a), vec![None, Some("如何挂失"), Some("补办需要多长时间")]);
         let text = all_text(&a);
-        assert!(
-            !text.contains("大家都在搜")
-                && !text.contains("社保卡激活")
-                && !text.contains("编辑部"),
-            "{text}"
-        );
+        assert!(!text.contains("大家都在搜") && !text.contains("社保卡激活") && !text.contains("编辑部"), "{text}");
     }
 
     #[test]
@@ -704,14 +572,8 @@ mod tests {
 
     #[test]
     fn site_root_of_urls() {
-        assert_eq!(
-            site_root("https://a.example.cn/x/y.html"),
-            Some("https://a.example.cn")
-        );
-        assert_eq!(
-            site_root("https://a.example.cn"),
-            Some("https://a.example.cn")
-        );
+        assert_eq!(site_root("https://a.example.cn/x/y.html"), Some("https://a.example.cn"));
+        assert_eq!(site_root("https://a.example.cn"), Some("https://a.example.cn"));
         assert_eq!(site_root("/x"), None);
     }
 }

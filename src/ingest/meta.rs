@@ -24,11 +24,7 @@ pub fn find_date(text: &str) -> Option<Date> {
         let (y, m, d) = if let Some(y) = c.name("y") {
             (y.as_str().parse::<u16>().ok()?, c.name("m")?, c.name("d")?)
         } else if let Some(y) = c.name("y2") {
-            (
-                y.as_str().parse::<u16>().ok()?,
-                c.name("m2")?,
-                c.name("d2")?,
-            )
+            (y.as_str().parse::<u16>().ok()?, c.name("m2")?, c.name("d2")?)
         } else {
             let y = c.name("y3")?.as_str().parse::<u16>().ok()?;
             (2000 + y, c.name("m3")?, c.name("d3")?)
@@ -62,9 +58,7 @@ pub fn is_boilerplate(line: &str) -> bool {
     if STARTS.iter().any(|s| t.starts_with(s)) {
         return true;
     }
-    if t.contains("声明")
-        && (t.contains("仅供参考") || t.contains("来源于网络") || t.contains("版权"))
-    {
+    if t.contains("声明") && (t.contains("仅供参考") || t.contains("来源于网络") || t.contains("版权")) {
         return true;
     }
     matches!(t, "首页 顶部" | "首页" | "顶部" | "返回首页")
@@ -135,31 +129,14 @@ pub fn is_question_heading(line: &str) -> bool {
         return false;
     }
     let last = t.chars().last().unwrap_or(' ');
-    if matches!(
-        last,
-        '。' | '，' | ',' | '；' | ';' | '：' | ':' | '！' | '!' | '、' | '…'
-    ) {
+    if matches!(last, '。' | '，' | ',' | '；' | ';' | '：' | ':' | '！' | '!' | '、' | '…') {
         return false;
     }
     if matches!(last, '?' | '？') {
         return true;
     }
-    const ASKS: &[&str] = &[
-        "怎么",
-        "如何",
-        "哪些",
-        "哪里",
-        "哪个",
-        "什么",
-        "多久",
-        "多少",
-        "能否",
-        "是否",
-        "为什么",
-        "怎样",
-        "吗",
-        "呢",
-    ];
+    const ASKS: &[&str] =
+        &["怎么", "如何", "哪些", "哪里", "哪个", "什么", "多久", "多少", "能否", "是否", "为什么", "怎样", "吗", "呢"];
     ASKS.iter().any(|w| t.contains(w))
 }
 
@@ -181,10 +158,7 @@ pub fn sections_from_blocks(blocks: &[Block]) -> Vec<Section> {
         let opens = b.heading && blocks.get(i + 1).is_some_and(|next| !next.heading);
         if opens {
             if question.is_some() || !answer.is_empty() {
-                sections.push(Section {
-                    question: question.take(),
-                    answer: answer.join("\n"),
-                });
+                sections.push(Section { question: question.take(), answer: answer.join("\n") });
                 answer.clear();
             }
             question = Some(b.text.clone());
@@ -193,10 +167,7 @@ pub fn sections_from_blocks(blocks: &[Block]) -> Vec<Section> {
         }
     }
     if question.is_some() || !answer.is_empty() {
-        sections.push(Section {
-            question,
-            answer: answer.join("\n"),
-        });
+        sections.push(Section { question, answer: answer.join("\n") });
     }
     sections
 }
@@ -207,10 +178,7 @@ pub fn tidy(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.chars() {
-        if matches!(
-            c,
-            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\u{00AD}'
-        ) {
+        if matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\u{00AD}') {
             continue;
         }
         if c.is_whitespace() {
@@ -244,14 +212,8 @@ mod tests {
 
     #[test]
     fn site_suffixes_come_off_titles() {
-        assert_eq!(
-            clean_title("医保钱包如何更改使用地_医保知识_社保网"),
-            "医保钱包如何更改使用地"
-        );
-        assert_eq!(
-            clean_title("医保断缴后再补缴多久能用 - 快问医保"),
-            "医保断缴后再补缴多久能用"
-        );
+        assert_eq!(clean_title("医保钱包如何更改使用地_医保知识_社保网"), "医保钱包如何更改使用地");
+        assert_eq!(clean_title("医保断缴后再补缴多久能用 - 快问医保"), "医保断缴后再补缴多久能用");
         assert_eq!(clean_title("A-B型医保"), "A-B型医保");
         assert_eq!(
             title_suffixes("医保钱包如何更改使用地_医保知识_社保网"),
@@ -266,9 +228,7 @@ mod tests {
         assert!(is_question_heading("青海海东医疗保险报销范围包括哪些?"));
         assert!(!is_question_heading("医保网上缴费有多种方式:"));
         assert!(!is_question_heading("线上办理:"));
-        assert!(!is_question_heading(
-            "部分地区支持线上直接变更，部分地区需结合线下流程。"
-        ));
+        assert!(!is_question_heading("部分地区支持线上直接变更，部分地区需结合线下流程。"));
         assert!(!is_question_heading(
             "离职后医疗保险断缴?新单位要求变更参保地?手把手教你通过医疗保险APP、微信/支付宝快速完成操作!"
         ));
@@ -276,34 +236,20 @@ mod tests {
 
     #[test]
     fn chrome_lines_are_recognised() {
-        assert!(is_boilerplate(
-            "提示:本内容不能代替面诊，如有不适请尽快就医。"
-        ));
-        assert!(is_boilerplate(
-            "社保网声明:资讯来源于网络,属作者个人观点,仅供参考。投诉"
-        ));
+        assert!(is_boilerplate("提示:本内容不能代替面诊，如有不适请尽快就医。"));
+        assert!(is_boilerplate("社保网声明:资讯来源于网络,属作者个人观点,仅供参考。投诉"));
         assert!(is_boilerplate("温馨提示:本数据源于网络,仅供参考!"));
         assert!(is_boilerplate("首页 顶部"));
-        assert!(!is_boilerplate(
-            "特别提醒: 每年12月至次年1月为医保系统结算期"
-        ));
+        assert!(!is_boilerplate("特别提醒: 每年12月至次年1月为医保系统结算期"));
         assert!(is_teaser_marker("大家都在搜"));
         assert!(is_teaser_marker("相关推荐："));
     }
 
     #[test]
     fn headings_open_sections() {
-        let b = |t: &str, h: bool| Block {
-            text: t.into(),
-            heading: h,
-        };
-        let s = sections_from_blocks(&[
-            b("intro", false),
-            b("Q1?", true),
-            b("a1", false),
-            b("a2", false),
-            b("Q2?", true),
-        ]);
+        let b = |t: &str, h: bool| Block { text: t.into(), heading: h };
+        let s =
+            sections_from_blocks(&[b("intro", false), b("Q1?", true), b("a1", false), b("a2", false), b("Q2?", true)]);
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].question, None);
         assert_eq!(s[1].question.as_deref(), Some("Q1?"));

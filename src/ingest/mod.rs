@@ -29,47 +29,30 @@ pub fn parse_file(path: &Path, bytes: &[u8]) -> Result<Article, Problem> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Problem::Skipped("empty file".into()));
     }
-    let by_name = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        matches!(
-            e.to_ascii_lowercase().as_str(),
-            "html" | "htm" | "shtml" | "xhtml"
-        )
-    });
+    let by_name = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "html" | "htm" | "shtml" | "xhtml"));
     let decoded = decode::decode(bytes, true).map_err(|p| match p {
         decode::DecodeProblem::Binary => Problem::Skipped("binary file, not text".into()),
-        decode::DecodeProblem::Undecodable => Problem::Failed(
-            "cannot decode the text (not UTF-8, GBK/GB18030 or another known encoding)".into(),
-        ),
+        decode::DecodeProblem::Undecodable => {
+            Problem::Failed("cannot decode the text (not UTF-8, GBK/GB18030 or another known encoding)".into())
+        }
     })?;
     let is_html = by_name || looks_like_html(&decoded.text);
-    let parsed = if is_html {
-        html::parse(&decoded.text)
-    } else {
-        text::parse(&decoded.text)
-    };
+    let parsed = if is_html { html::parse(&decoded.text) } else { text::parse(&decoded.text) };
     let mut article = parsed.ok_or_else(|| Problem::Failed("no article text found".into()))?;
     if article.sections.iter().all(|s| s.answer.trim().is_empty()) {
-        return Err(Problem::Failed(
-            "no article text found (no paragraphs in the page's main content)".into(),
-        ));
+        return Err(Problem::Failed("no article text found (no paragraphs in the page's main content)".into()));
     }
     if article.title.is_empty() {
-        article.title = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default()
-            .to_string();
+        article.title = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
     }
     Ok(article)
 }
 
 fn looks_like_html(text: &str) -> bool {
-    let head: String = text
-        .trim_start()
-        .chars()
-        .take(200)
-        .collect::<String>()
-        .to_ascii_lowercase();
+    let head: String = text.trim_start().chars().take(200).collect::<String>().to_ascii_lowercase();
     head.starts_with("<!doctype html")
         || head.starts_with("<html")
         || head.starts_with("<?xml") && head.contains("<html")
@@ -82,23 +65,11 @@ mod tests {
     #[test]
     fn empty_binary_and_textless_files_are_told_apart() {
         let p = Path::new("x.html");
-        assert_eq!(
-            parse_file(p, b"").unwrap_err(),
-            Problem::Skipped("empty file".into())
-        );
-        assert_eq!(
-            parse_file(p, b" \n\t ").unwrap_err(),
-            Problem::Skipped("empty file".into())
-        );
+        assert_eq!(parse_file(p, b"").unwrap_err(), Problem::Skipped("empty file".into()));
+        assert_eq!(parse_file(p, b" \n\t ").unwrap_err(), Problem::Skipped("empty file".into()));
         let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0";
-        assert_eq!(
-            parse_file(p, png).unwrap_err(),
-            Problem::Skipped("binary file, not text".into())
-        );
-        assert!(matches!(
-            parse_file(p, b"<html><body><script>x()</script></body></html>"),
-            Err(Problem::Failed(_))
-        ));
+        assert_eq!(parse_file(p, png).unwrap_err(), Problem::Skipped("binary file, not text".into()));
+        assert!(matches!(parse_file(p, b"<html><body><script>x()</script></body></html>"), Err(Problem::Failed(_))));
     }
 
     #[test]
@@ -113,11 +84,7 @@ mod tests {
     fn a_page_without_title_is_named_after_its_file() {
         let a = parse_file(Path::new("dir/医保问答.txt"), "\n\n".as_bytes());
         assert!(a.is_err());
-        let a = parse_file(
-            Path::new("dir/医保问答.html"),
-            "<p>只有正文的一段话，没有标题。</p>".as_bytes(),
-        )
-        .unwrap();
+        let a = parse_file(Path::new("dir/医保问答.html"), "<p>只有正文的一段话，没有标题。</p>".as_bytes()).unwrap();
         assert_eq!(a.title, "医保问答");
     }
 }

@@ -25,22 +25,17 @@ static LINK_ITEM_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The line closing a teaser block: `健康新闻 2025-05-16` (category, date) or a bare date.
 static TEASER_END_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(?P<cat>[^\s\d]\S{0,11})\s+)?(?P<date>\d{4}[-/.]\d{1,2}[-/.]\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
-        .expect("static regex")
+    Regex::new(
+        r"^(?:(?P<cat>[^\s\d]\S{0,11})\s+)?(?P<date>\d{4}[-/.]\d{1,2}[-/.]\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$",
+    )
+    .expect("static regex")
 });
 
 /// Parses a plain-text page. Returns `None` when the page has no title and no text.
 pub fn parse(text: &str) -> Option<Article> {
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     let (title, rest) = lines.split_first()?;
-    let mut article = Article {
-        title: meta::tidy(title),
-        ..Article::default()
-    };
+    let mut article = Article { title: meta::tidy(title.trim_start_matches('#')), ..Article::default() };
 
     let mut body_start = 0;
     for (i, line) in rest.iter().enumerate().take(4) {
@@ -56,21 +51,24 @@ pub fn parse(text: &str) -> Option<Article> {
     }
 
     let rest = &rest[body_start..];
-    let end = rest
-        .iter()
-        .position(|l| meta::is_teaser_marker(l) || run_on_links(l).is_some())
-        .unwrap_or(rest.len());
+    let end = rest.iter().position(|l| meta::is_teaser_marker(l) || run_on_links(l).is_some()).unwrap_or(rest.len());
     let blocks: Vec<Block> = rest[..end]
         .iter()
         .filter(|l| !meta::is_boilerplate(l))
-        .map(|l| Block {
-            text: meta::tidy(l),
-            heading: meta::is_question_heading(l),
+        .map(|l| match markdown_heading(l) {
+            Some(h) => Block { text: meta::tidy(h), heading: true },
+            None => Block { text: meta::tidy(l), heading: meta::is_question_heading(l) },
         })
         .collect();
     article.sections = meta::sections_from_blocks(&blocks);
     article.teasers = teasers(&rest[end..]);
     Some(article)
+}
+
+/// The text of a Markdown heading line (`## 如何挂失`), for pages saved as Markdown.
+fn markdown_heading(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix('#')?.trim_start_matches('#');
+    rest.starts_with(' ').then(|| rest.trim())
 }
 
 /// The entries of a run-on link list line, when the line is one (the entries cover it).
@@ -127,9 +125,7 @@ mod tests {
     use crate::article::Date;
 
     fn seed(name: &str) -> String {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("corpus")
-            .join(name);
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(name);
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
 
@@ -144,17 +140,9 @@ mod tests {
         let body = &a.sections[0].answer;
         assert!(body.starts_with("医保钱包使用地更改可通过线上服务平台"));
         assert!(body.contains("特别提醒"));
-        for chrome in [
-            "本内容不能代替面诊",
-            "大家都在搜",
-            "相关推荐",
-            "葡萄膜炎",
-            "首页 顶部",
-        ] {
-            assert!(
-                !body.contains(chrome),
-                "answer text holds page chrome {chrome:?}"
-            );
+        for chrome in ["本内容不能代替面诊", "大家都在搜", "相关推荐", "葡萄膜炎", "首页 顶部"]
+        {
+            assert!(!body.contains(chrome), "answer text holds page chrome {chrome:?}");
         }
         let titles: Vec<&str> = a.teasers.iter().map(|t| t.title.as_str()).collect();
         assert_eq!(titles.len(), 20, "{titles:?}");
@@ -164,12 +152,7 @@ mod tests {
         let t = &a.teasers[0];
         assert_eq!(t.category.as_deref(), Some("健康新闻"));
         assert_eq!(t.date, Date::new(2025, 5, 16));
-        assert!(
-            t.summary
-                .as_deref()
-                .unwrap_or("")
-                .starts_with("安徽宿州治疗结核性葡萄膜炎的医院排名中")
-        );
+        assert!(t.summary.as_deref().unwrap_or("").starts_with("安徽宿州治疗结核性葡萄膜炎的医院排名中"));
     }
 
     #[test]
@@ -178,8 +161,7 @@ mod tests {
         assert_eq!(a.title, "手机上更改医保参保地的详细步骤来了!(2025/07/31)");
         assert_eq!(a.date, Date::new(2025, 7, 31));
         assert_eq!(a.source.as_deref(), Some("社保网"));
-        let questions: Vec<Option<&str>> =
-            a.sections.iter().map(|s| s.question.as_deref()).collect();
+        let questions: Vec<Option<&str>> = a.sections.iter().map(|s| s.question.as_deref()).collect();
         assert_eq!(
             questions,
             vec![
@@ -191,28 +173,26 @@ mod tests {
         );
         assert!(a.sections[0].answer.starts_with("医疗保险参保地变更指"));
         let last = &a.sections[3].answer;
-        assert!(
-            last.ends_with("咨询当地的医保经办机构或相关部门。"),
-            "{last}"
-        );
+        assert!(last.ends_with("咨询当地的医保经办机构或相关部门。"), "{last}");
         assert!(!last.contains("温馨提示") && !last.contains("声明") && !last.contains("投诉"));
         assert_eq!(a.teasers.len(), 23);
-        assert_eq!(
-            a.teasers[0].title,
-            "怎么看医保卡里的钱有多少钱?西安医保卡里的钱可以取吗,要怎么用?(07/31)"
-        );
+        assert_eq!(a.teasers[0].title, "怎么看医保卡里的钱有多少钱?西安医保卡里的钱可以取吗,要怎么用?(07/31)");
         assert_eq!(a.teasers[0].category.as_deref(), Some("医保知识"));
         assert_eq!(a.teasers[0].date, Date::new(2025, 7, 31));
-        assert_eq!(
-            a.teasers[22].title,
-            "医保卡余额能取出来吗?成都医疗保险断交怎么补缴?(07/30)"
-        );
+        assert_eq!(a.teasers[22].title, "医保卡余额能取出来吗?成都医疗保险断交怎么补缴?(07/30)");
         assert!(
-            a.teasers
-                .iter()
-                .all(|t| !t.title.contains("医保知识") && !t.title.contains(":")),
+            a.teasers.iter().all(|t| !t.title.contains("医保知识") && !t.title.contains(":")),
             "date or category leaked into a title"
         );
+    }
+
+    #[test]
+    fn markdown_pages_give_title_and_headings() {
+        let a = parse("# 医保卡丢了怎么补办\n\n先挂失再补办。\n\n## 如何挂失\n\n拨打12333热线挂失。\n\n#话题 不是标题\n").unwrap();
+        assert_eq!(a.title, "医保卡丢了怎么补办");
+        let q: Vec<_> = a.sections.iter().map(|s| s.question.as_deref()).collect();
+        assert_eq!(q, vec![None, Some("如何挂失")]);
+        assert!(a.sections[1].answer.ends_with("#话题 不是标题"));
     }
 
     #[test]

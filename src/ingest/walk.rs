@@ -1,5 +1,11 @@
 //! Discovery: the article files under the paths given to `index`.
+//!
+//! A file is an article page when its name ends in one of [`ARTICLE_EXTENSIONS`], or when it has
+//! no extension and its first bytes look like HTML. Files named `README…` are the folder's own
+//! documentation, never articles. Hidden files and folders (name starting with `.`) are passed
+//! over. Symbolic links are followed; a link back into its own ancestry is reported, not walked.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -7,102 +13,134 @@ use walkdir::WalkDir;
 use crate::error::{Error, Result};
 
 /// File name endings read as article pages.
-pub const ARTICLE_EXTENSIONS: &[&str] = &["html", "htm", "shtml", "xhtml", "txt"];
+pub const ARTICLE_EXTENSIONS: &[&str] = &["html", "htm", "shtml", "xhtml", "txt", "md"];
+
+/// One article file found: absolute path, size in bytes, modification time (ns since epoch).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub path: PathBuf,
+    pub size: u64,
+    pub mtime: u64,
+}
 
 /// What a walk over the roots found.
 #[derive(Debug, Default)]
 pub struct Discovery {
-    /// Article files, as absolute paths, sorted, each once.
-    pub files: Vec<PathBuf>,
+    /// Article files, sorted by path, each once.
+    pub files: Vec<Found>,
+    /// Article files over the size limit, with their sizes.
+    pub too_large: Vec<(PathBuf, u64)>,
     /// Entries that could not be read while walking (permissions, symlink loops), with reasons.
     pub problems: Vec<(PathBuf, String)>,
-    /// Files passed over because their name does not end in an article extension.
+    /// Files passed over because they are not article pages by name or content.
     pub ignored: usize,
 }
 
-/// Walks each root (a folder or a single file). Hidden files and folders (name starting with
-/// `.`) are passed over; symbolic links are followed, and a link back into its own ancestry is
-/// reported instead of walked forever. A root that does not exist is an error.
-pub fn discover(roots: &[PathBuf]) -> Result<Discovery> {
+/// Walks each root (a folder or a single file). A root that does not exist is an error; a file
+/// given as a root is taken whatever its name.
+pub fn discover(roots: &[PathBuf], max_file_size: u64) -> Result<Discovery> {
     let mut found = Discovery::default();
     for root in roots {
-        let abs = std::fs::canonicalize(root).map_err(|source| Error::Input {
-            path: root.clone(),
-            source,
-        })?;
-        let walker = WalkDir::new(&abs)
-            .follow_links(true)
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.path()));
+        let abs = std::fs::canonicalize(root).map_err(|source| Error::Input { path: root.clone(), source })?;
+        let walker =
+            WalkDir::new(&abs).follow_links(true).into_iter().filter_entry(|e| e.depth() == 0 || !is_hidden(e.path()));
         for entry in walker {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
-                    if has_article_extension(e.path()) {
-                        found.files.push(e.into_path());
-                    } else {
+                    if e.depth() > 0 && !is_article_file(e.path()) {
                         found.ignored += 1;
+                        continue;
+                    }
+                    match e.metadata() {
+                        Ok(meta) if meta.len() > max_file_size => found.too_large.push((e.into_path(), meta.len())),
+                        Ok(meta) => found.files.push(Found {
+                            size: meta.len(),
+                            mtime: crate::index::sync::mtime_ns(&meta),
+                            path: e.into_path(),
+                        }),
+                        Err(err) => found.problems.push((e.into_path(), err.to_string())),
                     }
                 }
                 Ok(_) => {}
                 Err(err) => {
-                    let path = err
-                        .path()
-                        .map(Path::to_path_buf)
-                        .unwrap_or_else(|| abs.clone());
+                    let path = err.path().map(Path::to_path_buf).unwrap_or_else(|| abs.clone());
                     let reason = if err.loop_ancestor().is_some() {
                         "symbolic link loop, not followed".to_string()
                     } else {
-                        err.io_error()
-                            .map_or_else(|| err.to_string(), |io| io.to_string())
+                        err.io_error().map_or_else(|| err.to_string(), |io| io.to_string())
                     };
                     found.problems.push((path, reason));
                 }
             }
         }
     }
-    found.files.sort();
-    found.files.dedup();
+    found.files.sort_by(|a, b| a.path.cmp(&b.path));
+    found.files.dedup_by(|a, b| a.path == b.path);
     Ok(found)
 }
 
 fn is_hidden(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.starts_with('.'))
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'))
 }
 
-fn has_article_extension(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| ARTICLE_EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
+fn is_article_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    if name.to_ascii_lowercase().starts_with("readme") {
+        return false;
+    }
+    match path.extension().and_then(|e| e.to_str()) {
+        Some(ext) => ARTICLE_EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(ext)),
+        None => starts_like_html(path),
+    }
+}
+
+/// Whether the first bytes of a file are an HTML document's (for files without an extension,
+/// as crawlers often save them).
+fn starts_like_html(path: &Path) -> bool {
+    let mut head = [0u8; 512];
+    let Ok(n) = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)) else { return false };
+    let text = String::from_utf8_lossy(&head[..n]).trim_start_matches('\u{FEFF}').trim_start().to_ascii_lowercase();
+    text.starts_with("<!doctype html") || text.starts_with("<html") || text.starts_with("<head")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn names(found: &Discovery) -> Vec<String> {
+        found.files.iter().map(|f| f.path.file_name().unwrap().to_str().unwrap().to_string()).collect()
+    }
+
     #[test]
-    fn finds_articles_skips_hidden_and_other_files() {
+    fn finds_articles_by_name_and_content_and_skips_the_rest() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         std::fs::create_dir_all(d.join("a/.git")).unwrap();
         std::fs::write(d.join("a/one.html"), "x").unwrap();
         std::fs::write(d.join("a/TWO.TXT"), "x").unwrap();
+        std::fs::write(d.join("a/three.md"), "# 标题").unwrap();
+        std::fs::write(d.join("a/page"), "<!DOCTYPE html><html></html>").unwrap();
+        std::fs::write(d.join("a/data"), "not html").unwrap();
+        std::fs::write(d.join("a/README.md"), "about this folder").unwrap();
         std::fs::write(d.join("a/.hidden.txt"), "x").unwrap();
         std::fs::write(d.join("a/.git/x.txt"), "x").unwrap();
         std::fs::write(d.join("a/pic.png"), "x").unwrap();
-        let found = discover(&[d.join("a"), d.join("a/one.html")]).unwrap();
-        let names: Vec<_> = found
-            .files
-            .iter()
-            .map(|p| p.file_name().unwrap().to_str().unwrap().to_string())
-            .collect();
-        assert_eq!(names, vec!["TWO.TXT", "one.html"]);
-        assert_eq!(found.ignored, 1);
-        assert!(matches!(
-            discover(&[d.join("missing")]),
-            Err(Error::Input { .. })
-        ));
+        let found = discover(&[d.join("a"), d.join("a/one.html")], 1 << 20).unwrap();
+        assert_eq!(names(&found), vec!["TWO.TXT", "one.html", "page", "three.md"]);
+        assert_eq!(found.ignored, 3);
+        assert!(found.files.iter().all(|f| f.size > 0 && f.mtime > 0));
+        assert!(matches!(discover(&[d.join("missing")], 1 << 20), Err(Error::Input { .. })));
+    }
+
+    #[test]
+    fn files_over_the_limit_are_set_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("big.txt"), "医".repeat(100)).unwrap();
+        std::fs::write(dir.path().join("small.txt"), "医").unwrap();
+        let found = discover(&[dir.path().to_path_buf()], 100).unwrap();
+        assert_eq!(names(&found), vec!["small.txt"]);
+        assert_eq!(found.too_large.len(), 1);
+        assert_eq!(found.too_large[0].1, 300);
     }
 
     #[cfg(unix)]
@@ -113,7 +151,7 @@ mod tests {
         std::fs::create_dir_all(d.join("a/b")).unwrap();
         std::fs::write(d.join("a/b/x.txt"), "x").unwrap();
         std::os::unix::fs::symlink(d.join("a"), d.join("a/b/loop")).unwrap();
-        let found = discover(&[d.join("a")]).unwrap();
+        let found = discover(&[d.join("a")], 1 << 20).unwrap();
         assert_eq!(found.files.len(), 1);
         assert_eq!(found.problems.len(), 1);
         assert!(found.problems[0].1.contains("loop"));

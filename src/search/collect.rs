@@ -33,9 +33,7 @@ pub struct SegmentGroups {
 fn keep_best(best: &mut HashMap<u64, Group>, key: u64, candidate: Group) {
     best.entry(key)
         .and_modify(|g| {
-            if (candidate.score, std::cmp::Reverse(candidate.doc))
-                > (g.score, std::cmp::Reverse(g.doc))
-            {
+            if (candidate.score, std::cmp::Reverse(candidate.doc)) > (g.score, std::cmp::Reverse(g.doc)) {
                 *g = candidate;
             }
         })
@@ -46,11 +44,7 @@ impl Collector for BestPassagePerArticle {
     type Fruit = Vec<Group>;
     type Child = SegmentGroups;
 
-    fn for_segment(
-        &self,
-        segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<SegmentGroups> {
+    fn for_segment(&self, segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentGroups> {
         let ff = reader.fast_fields();
         Ok(SegmentGroups {
             segment,
@@ -73,15 +67,9 @@ impl Collector for BestPassagePerArticle {
                 keep_best(&mut best, key, g);
             }
         }
-        let article_titles: HashSet<u64> = best
-            .values()
-            .filter(|g| !g.teaser)
-            .map(|g| g.title_hash)
-            .collect();
-        let mut groups: Vec<Group> = best
-            .into_values()
-            .filter(|g| !(g.teaser && article_titles.contains(&g.title_hash)))
-            .collect();
+        let article_titles: HashSet<u64> = best.values().filter(|g| !g.teaser).map(|g| g.title_hash).collect();
+        let mut groups: Vec<Group> =
+            best.into_values().filter(|g| !(g.teaser && article_titles.contains(&g.title_hash))).collect();
         groups.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
         Ok(groups)
     }

@@ -30,12 +30,7 @@ pub struct SearchRequest {
 
 impl SearchRequest {
     pub fn new(query: impl Into<String>) -> Self {
-        SearchRequest {
-            query: query.into(),
-            limit: 10,
-            offset: 0,
-            snippet_chars: snippet::DEFAULT_CHARS,
-        }
+        SearchRequest { query: query.into(), limit: 10, offset: 0, snippet_chars: snippet::DEFAULT_CHARS }
     }
 }
 
@@ -81,9 +76,7 @@ impl IndexHandle {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let words = query::query_words(&request.query);
         if words.is_empty() {
-            return Err(Error::EmptyQuery {
-                query: request.query.clone(),
-            });
+            return Err(Error::EmptyQuery { query: request.query.clone() });
         }
         let searcher = self.reader.searcher();
         let tantivy = |e| crate::index::tantivy_error(&self.dir, e);
@@ -91,9 +84,7 @@ impl IndexHandle {
         let mut relaxed = None;
         let groups = loop {
             let q = query::build(&self.fields, &words, minimum);
-            let groups = searcher
-                .search(&*q, &collect::BestPassagePerArticle)
-                .map_err(tantivy)?;
+            let groups = searcher.search(&*q, &collect::BestPassagePerArticle).map_err(tantivy)?;
             if !groups.is_empty() || minimum <= 1 {
                 break groups;
             }
@@ -106,49 +97,26 @@ impl IndexHandle {
         let terms = query::highlight_terms(&words);
         let f = self.fields;
         let mut hits = Vec::new();
-        for (i, g) in groups
-            .iter()
-            .enumerate()
-            .skip(request.offset)
-            .take(request.limit)
-        {
+        for (i, g) in groups.iter().enumerate().skip(request.offset).take(request.limit) {
             let doc: TantivyDocument = searcher.doc(g.doc).map_err(tantivy)?;
-            let text = |field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string)
-            };
+            let text =
+                |field| doc.get_first(field).and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(str::to_string);
             let body = text(f.body).unwrap_or_default();
             let snip = snippet::snippet(&body, &terms, request.snippet_chars);
             hits.push(Answer {
                 rank: i + 1,
                 score: g.score,
-                kind: if g.teaser {
-                    Kind::Teaser
-                } else {
-                    Kind::Article
-                },
+                kind: if g.teaser { Kind::Teaser } else { Kind::Article },
                 title: text(f.title).unwrap_or_default(),
                 section: text(f.section),
                 snippet: snip.text,
                 highlights: snip.highlights,
-                date: doc
-                    .get_first(f.date)
-                    .and_then(|v| v.as_u64())
-                    .and_then(Date::from_number),
+                date: doc.get_first(f.date).and_then(|v| v.as_u64()).and_then(Date::from_number),
                 source: text(f.source),
-                path: text(f.file)
-                    .map(|p| display(Path::new(&p)))
-                    .unwrap_or_default(),
+                path: text(f.file).map(|p| display(Path::new(&p))).unwrap_or_default(),
                 url: text(f.url),
             });
         }
-        Ok(SearchResults {
-            query: request.query.clone(),
-            total: groups.len(),
-            hits,
-            relaxed,
-        })
+        Ok(SearchResults { query: request.query.clone(), total: groups.len(), hits, relaxed })
     }
 }

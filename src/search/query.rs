@@ -57,23 +57,13 @@ pub fn query_words(query: &str) -> Vec<QueryWord> {
 }
 
 fn field_terms(f: &Fields, word: &str, weight: f32) -> Vec<(Occur, Box<dyn Query>)> {
-    [
-        (f.title, TITLE_BOOST),
-        (f.section, SECTION_BOOST),
-        (f.body, 1.0),
-    ]
-    .into_iter()
-    .map(|(field, boost)| {
-        let q = TermQuery::new(
-            Term::from_field_text(field, word),
-            IndexRecordOption::WithFreqs,
-        );
-        (
-            Occur::Should,
-            Box::new(BoostQuery::new(Box::new(q), boost * weight)) as Box<dyn Query>,
-        )
-    })
-    .collect()
+    [(f.title, TITLE_BOOST), (f.section, SECTION_BOOST), (f.body, 1.0)]
+        .into_iter()
+        .map(|(field, boost)| {
+            let q = TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs);
+            (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost * weight)) as Box<dyn Query>)
+        })
+        .collect()
 }
 
 /// A query matching passages that hold at least `minimum` of `words`.
@@ -85,16 +75,10 @@ pub fn build(f: &Fields, words: &[QueryWord], minimum: usize) -> Box<dyn Query> 
             for part in &w.parts {
                 alternatives.extend(field_terms(f, part, PART_BOOST));
             }
-            (
-                Occur::Should,
-                Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>,
-            )
+            (Occur::Should, Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>)
         })
         .collect();
-    Box::new(BooleanQuery::with_minimum_required_clauses(
-        clauses,
-        minimum.clamp(1, words.len().max(1)),
-    ))
+    Box::new(BooleanQuery::with_minimum_required_clauses(clauses, minimum.clamp(1, words.len().max(1))))
 }
 
 /// Every term a match may have been made through (for highlighting).

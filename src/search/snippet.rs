@@ -29,12 +29,7 @@ fn matches(text: &str, terms: &[String]) -> Vec<(usize, usize, usize)> {
     let mut byte_ranges: Vec<(usize, usize, usize)> = ZhTokenizer::new(Granularity::Search)
         .tokens(text)
         .into_iter()
-        .filter_map(|t| {
-            terms
-                .iter()
-                .position(|q| *q == t.text)
-                .map(|i| (t.offset_from, t.offset_to, i))
-        })
+        .filter_map(|t| terms.iter().position(|q| *q == t.text).map(|i| (t.offset_from, t.offset_to, i)))
         .collect();
     byte_ranges.sort_unstable();
     let mut merged: Vec<(usize, usize, usize)> = Vec::new();
@@ -60,18 +55,14 @@ fn matches(text: &str, terms: &[String]) -> Vec<(usize, usize, usize)> {
         n += 1;
     }
     char_of[text.len()] = n;
-    merged
-        .into_iter()
-        .map(|(s, e, i)| (char_of[s], char_of[e], i))
-        .collect()
+    merged.into_iter().map(|(s, e, i)| (char_of[s], char_of[e], i)).collect()
 }
 
 /// Character positions just after each sentence end (。！？；!?; and line breaks).
 fn sentence_starts(chars: &[char]) -> Vec<usize> {
     let mut starts = vec![0];
     for (i, c) in chars.iter().enumerate() {
-        if matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n') && i + 1 < chars.len()
-        {
+        if matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n') && i + 1 < chars.len() {
             starts.push(i + 1);
         }
     }
@@ -82,10 +73,7 @@ fn sentence_starts(chars: &[char]) -> Vec<usize> {
 /// ellipsis at each end where text was cut). Line breaks become spaces.
 pub fn snippet(text: &str, terms: &[String], max_chars: usize) -> Snippet {
     let max_chars = max_chars.max(10);
-    let chars: Vec<char> = text
-        .chars()
-        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
-        .collect();
+    let chars: Vec<char> = text.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
     let raw: Vec<char> = text.chars().collect();
     let found = matches(text, terms);
     let n = chars.len();
@@ -94,16 +82,11 @@ pub fn snippet(text: &str, terms: &[String], max_chars: usize) -> Snippet {
         (0, n)
     } else {
         let starts = sentence_starts(&raw);
-        let sentence_of =
-            |pos: usize| starts[starts.partition_point(|&s| s <= pos).saturating_sub(1)];
+        let sentence_of = |pos: usize| starts[starts.partition_point(|&s| s <= pos).saturating_sub(1)];
         let mut candidates: Vec<usize> = starts.clone();
         for &(s, _, _) in &found {
             let sentence = sentence_of(s);
-            candidates.push(if s - sentence < max_chars / 2 {
-                sentence
-            } else {
-                s.saturating_sub(max_chars / 4)
-            });
+            candidates.push(if s - sentence < max_chars / 2 { sentence } else { s.saturating_sub(max_chars / 4) });
         }
         let mut best = (0usize, 0usize, false, std::cmp::Reverse(0usize));
         let mut best_window = (0, max_chars.min(n));
@@ -111,25 +94,13 @@ pub fn snippet(text: &str, terms: &[String], max_chars: usize) -> Snippet {
             let mut e = (c + max_chars).min(n);
             if e < n {
                 // end on a sentence end inside the window when that keeps most of it
-                if let Some(&cut) = starts
-                    .iter()
-                    .rev()
-                    .find(|&&s| s > c + max_chars / 2 && s <= e)
-                {
+                if let Some(&cut) = starts.iter().rev().find(|&&s| s > c + max_chars / 2 && s <= e) {
                     e = cut;
                 }
             }
-            let inside: Vec<&(usize, usize, usize)> = found
-                .iter()
-                .filter(|(s, t, _)| *s >= c && *t <= e)
-                .collect();
+            let inside: Vec<&(usize, usize, usize)> = found.iter().filter(|(s, t, _)| *s >= c && *t <= e).collect();
             let distinct = inside.iter().map(|m| m.2).collect::<HashSet<_>>().len();
-            let key = (
-                distinct,
-                inside.len(),
-                starts.binary_search(&c).is_ok(),
-                std::cmp::Reverse(c),
-            );
+            let key = (distinct, inside.len(), starts.binary_search(&c).is_ok(), std::cmp::Reverse(c));
             if key > best {
                 best = key;
                 best_window = (c, e);
@@ -164,10 +135,7 @@ pub fn snippet(text: &str, terms: &[String], max_chars: usize) -> Snippet {
             _ => highlights.push((s, e)),
         }
     }
-    Snippet {
-        text: out,
-        highlights,
-    }
+    Snippet { text: out, highlights }
 }
 
 #[cfg(test)]
@@ -195,11 +163,7 @@ mod tests {
 
     #[test]
     fn short_text_is_whole_with_matches_marked() {
-        let s = snippet(
-            "医保卡余额存在年度支付上限。",
-            &terms(&["上限", "医保卡"]),
-            120,
-        );
+        let s = snippet("医保卡余额存在年度支付上限。", &terms(&["上限", "医保卡"]), 120);
         assert_eq!(marked(&s), "【医保卡】余额存在年度支付【上限】。");
     }
 
@@ -209,11 +173,7 @@ mod tests {
         let text = format!("{filler}网上缴费可以通过支付宝完成。{filler}");
         let s = snippet(&text, &terms(&["网上", "缴费", "支付宝"]), 60);
         assert!(s.text.chars().count() <= 62, "{}", s.text);
-        assert!(
-            s.text.contains("网上缴费可以通过支付宝完成。"),
-            "{}",
-            s.text
-        );
+        assert!(s.text.contains("网上缴费可以通过支付宝完成。"), "{}", s.text);
         assert!(s.text.starts_with('…') && s.text.ends_with('…'));
         assert_eq!(s.highlights.len(), 2);
         assert!(marked(&s).contains("【网上缴费】可以通过【支付宝】"));

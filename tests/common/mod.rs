@@ -22,8 +22,5 @@ pub fn copy_corpus(dest: &Path) {
 
 /// A plain-text page in the seeds' shape.
 pub fn text_page(title: &str, date: &str, paragraphs: &[&str]) -> String {
-    format!(
-        "{title}\n\n{date} 13:09:37社保网\n\n{}\n",
-        paragraphs.join("\n\n")
-    )
+    format!("{title}\n\n{date} 13:09:37社保网\n\n{}\n", paragraphs.join("\n\n"))
 }

@@ -1,0 +1,61 @@
+//! The update lock: one process at a time may change an index. It is an OS file lock on
+//! `DIR/.baoxian-update.lock`, released by the OS when the process ends however it ends (so a
+//! killed run never leaves a stale lock), and the file names the holder's pid for the message
+//! the next process prints. Searches take no lock.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// Name of the lock file inside the index folder.
+pub const LOCK_FILE: &str = ".baoxian-update.lock";
+
+/// Held while an index is being changed; dropping it releases the lock.
+#[derive(Debug)]
+pub struct UpdateLock {
+    _file: File,
+}
+
+impl UpdateLock {
+    /// Takes the lock of the index in `dir` (which must exist), or fails at once with
+    /// [`Error::IndexBusy`] naming the process that holds it.
+    pub fn acquire(dir: &Path) -> Result<UpdateLock> {
+        let path = dir.join(LOCK_FILE);
+        let io = |source| Error::Io { path: path.clone(), source };
+        let mut file =
+            OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(io)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                let _ = file.read_to_string(&mut holder);
+                return Err(Error::IndexBusy { path: dir.to_path_buf(), pid: holder.trim().parse().ok() });
+            }
+            Err(TryLockError::Error(e)) => return Err(io(e)),
+        }
+        file.set_len(0).map_err(io)?;
+        file.seek(SeekFrom::Start(0)).map_err(io)?;
+        write!(file, "{}", std::process::id()).map_err(io)?;
+        file.flush().map_err(io)?;
+        Ok(UpdateLock { _file: file })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn second_holder_is_refused_with_the_pid_until_the_first_lets_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = UpdateLock::acquire(dir.path()).unwrap();
+        match UpdateLock::acquire(dir.path()) {
+            Err(Error::IndexBusy { pid, .. }) => assert_eq!(pid, Some(std::process::id())),
+            other => panic!("expected IndexBusy, got {other:?}"),
+        }
+        drop(first);
+        assert!(UpdateLock::acquire(dir.path()).is_ok());
+    }
+}
