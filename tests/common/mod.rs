@@ -24,3 +24,31 @@ pub fn copy_corpus(dest: &Path) {
 pub fn text_page(title: &str, date: &str, paragraphs: &[&str]) -> String {
     format!("{title}\n\n{date} 13:09:37社保网\n\n{}\n", paragraphs.join("\n\n"))
 }
+
+/// Writes `n` plain-text article pages (about 2 KB each) into `dir`, made of sentences of the
+/// shipped corpus picked by a fixed pseudo-random sequence: varied, real Chinese text.
+pub fn generated_pages(dir: &Path, n: usize, seed: u64) {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut sentences: Vec<String> = Vec::new();
+    for entry in std::fs::read_dir(shipped_corpus()).unwrap() {
+        let path = entry.unwrap().path();
+        let Ok(article) = baoxian::ingest::parse_file(&path, &std::fs::read(&path).unwrap()) else { continue };
+        for section in &article.sections {
+            let answer = section.answer.replace('\n', "。");
+            sentences.extend(answer.split('。').map(str::trim).filter(|s| s.chars().count() >= 12).map(|s| format!("{s}。")));
+        }
+    }
+    let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut next = |m: usize| {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((state >> 33) as usize) % m
+    };
+    for i in 0..n {
+        let title = format!("第{i}号问答：{}怎么办理?", sentences[next(sentences.len())].chars().take(10).collect::<String>());
+        let paragraphs: Vec<String> = (0..6)
+            .map(|_| (0..3).map(|_| sentences[next(sentences.len())].clone()).collect::<String>())
+            .collect();
+        let refs: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
+        std::fs::write(dir.join(format!("page{i:05}.txt")), text_page(&title, "2025-06-01", &refs)).unwrap();
+    }
+}
