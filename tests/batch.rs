@@ -11,7 +11,12 @@ use common::{generated_pages, text_page};
 use serde_json::Value;
 
 fn baoxian(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_baoxian")).args(args).current_dir(cwd).env_remove("BAOXIAN_INDEX").output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_baoxian"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("BAOXIAN_INDEX")
+        .output()
+        .unwrap()
 }
 
 /// `baoxian index --json ARGS…` with the index in `idx`: exit code and summary.
@@ -19,13 +24,15 @@ fn index(cwd: &Path, args: &[&str]) -> (Option<i32>, Value) {
     let mut all = vec!["index", "--index", "idx", "--json"];
     all.extend_from_slice(args);
     let o = baoxian(cwd, &all);
-    let v = serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)));
+    let v = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!("not JSON ({e}): {}\n{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    });
     (o.status.code(), v)
 }
 
 fn counts(v: &Value) -> [u64; 5] {
-    ["added", "updated", "removed", "renamed", "unchanged"].map(|k| v[k].as_u64().unwrap_or_else(|| panic!("{k} missing: {v}")))
+    ["added", "updated", "removed", "renamed", "unchanged"]
+        .map(|k| v[k].as_u64().unwrap_or_else(|| panic!("{k} missing: {v}")))
 }
 
 fn total(cwd: &Path, query: &str) -> u64 {
@@ -101,7 +108,8 @@ fn size_limit_and_skipped_files_do_not_fail_the_run() {
     let d = dir.path();
     std::fs::create_dir_all(d.join("crawl")).unwrap();
     std::fs::write(d.join("crawl/ok.txt"), page("生育津贴怎么领取", "生育津贴由用人单位代为申领。")).unwrap();
-    std::fs::write(d.join("crawl/huge.html"), format!("<html><body><p>{}</p></body></html>", "医保".repeat(2000))).unwrap();
+    std::fs::write(d.join("crawl/huge.html"), format!("<html><body><p>{}</p></body></html>", "医保".repeat(2000)))
+        .unwrap();
     std::fs::write(d.join("crawl/empty.txt"), "").unwrap();
     let (code, v) = index(d, &["crawl", "--max-file-size", "4K"]);
     assert_eq!(code, Some(0), "{v}");

@@ -70,7 +70,7 @@ enum Command {
         #[arg(long)]
         json: bool,
         /// Memory budget of the index writer, in MB; peak memory stays near it however large the corpus
-        #[arg(long, value_name = "MB", default_value_t = 256)]
+        #[arg(long, value_name = "MB", default_value_t = 128)]
         memory: usize,
         /// Skip files larger than this (bytes, or with a K, M or G suffix)
         #[arg(long, value_name = "SIZE", default_value = "8M", value_parser = parse_size)]

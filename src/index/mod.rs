@@ -9,11 +9,15 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::LockError;
+use tantivy::indexer::LogMergePolicy;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError};
 
 use crate::analysis::{self, Granularity, ZhTokenizer};
 use crate::error::{Error, Result};
 pub use schema::Fields;
+
+/// Segments with more documents than this are not merged further (see `writer`).
+const MAX_DOCS_MERGED: usize = 50_000;
 
 /// Written with every commit: what the index was built with.
 #[derive(Debug, Serialize, Deserialize)]
@@ -135,7 +139,14 @@ impl IndexHandle {
     pub(crate) fn writer(&self, memory_mb: usize) -> Result<IndexWriter<TantivyDocument>> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
         let budget = memory_mb.max(15 * threads) * 1024 * 1024;
-        self.index.writer_with_num_threads(threads, budget).map_err(|e| tantivy_error(&self.dir, e))
+        let writer = self.index.writer_with_num_threads(threads, budget).map_err(|e| tantivy_error(&self.dir, e))?;
+        // Merging large segments holds them all in memory at once: peak memory then grows with the
+        // corpus (measured: 688 MB instead of 265 MB for 100k articles at --memory 128). Only the
+        // small segments that incremental runs leave behind are merged.
+        let mut policy = LogMergePolicy::default();
+        policy.set_max_docs_before_merge(MAX_DOCS_MERGED);
+        writer.set_merge_policy(Box::new(policy));
+        Ok(writer)
     }
 
     /// Commits `writer` with the analyzer payload and makes the result visible to searches.

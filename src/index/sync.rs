@@ -51,7 +51,7 @@ pub struct IndexOptions {
 
 impl Default for IndexOptions {
     fn default() -> Self {
-        IndexOptions { full: false, dry_run: false, memory_mb: 256, max_file_size: DEFAULT_MAX_FILE_SIZE }
+        IndexOptions { full: false, dry_run: false, memory_mb: 128, max_file_size: DEFAULT_MAX_FILE_SIZE }
     }
 }
 

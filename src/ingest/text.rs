@@ -188,7 +188,9 @@ mod tests {
 
     #[test]
     fn markdown_pages_give_title_and_headings() {
-        let a = parse("# 医保卡丢了怎么补办\n\n先挂失再补办。\n\n## 如何挂失\n\n拨打12333热线挂失。\n\n#话题 不是标题\n").unwrap();
+        let a =
+            parse("# 医保卡丢了怎么补办\n\n先挂失再补办。\n\n## 如何挂失\n\n拨打12333热线挂失。\n\n#话题 不是标题\n")
+                .unwrap();
         assert_eq!(a.title, "医保卡丢了怎么补办");
         let q: Vec<_> = a.sections.iter().map(|s| s.question.as_deref()).collect();
         assert_eq!(q, vec![None, Some("如何挂失")]);

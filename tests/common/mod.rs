@@ -35,7 +35,9 @@ pub fn generated_pages(dir: &Path, n: usize, seed: u64) {
         let Ok(article) = baoxian::ingest::parse_file(&path, &std::fs::read(&path).unwrap()) else { continue };
         for section in &article.sections {
             let answer = section.answer.replace('\n', "。");
-            sentences.extend(answer.split('。').map(str::trim).filter(|s| s.chars().count() >= 12).map(|s| format!("{s}。")));
+            sentences.extend(
+                answer.split('。').map(str::trim).filter(|s| s.chars().count() >= 12).map(|s| format!("{s}。")),
+            );
         }
     }
     let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
@@ -44,10 +46,10 @@ pub fn generated_pages(dir: &Path, n: usize, seed: u64) {
         ((state >> 33) as usize) % m
     };
     for i in 0..n {
-        let title = format!("第{i}号问答：{}怎么办理?", sentences[next(sentences.len())].chars().take(10).collect::<String>());
-        let paragraphs: Vec<String> = (0..6)
-            .map(|_| (0..3).map(|_| sentences[next(sentences.len())].clone()).collect::<String>())
-            .collect();
+        let title =
+            format!("第{i}号问答：{}怎么办理?", sentences[next(sentences.len())].chars().take(10).collect::<String>());
+        let paragraphs: Vec<String> =
+            (0..6).map(|_| (0..3).map(|_| sentences[next(sentences.len())].clone()).collect::<String>()).collect();
         let refs: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
         std::fs::write(dir.join(format!("page{i:05}.txt")), text_page(&title, "2025-06-01", &refs)).unwrap();
     }
