@@ -150,7 +150,10 @@ fn index_reports_changes_and_exit_code_1_for_failed_files() {
     for key in ["added", "updated", "removed", "unchanged", "elapsed_ms"] {
         assert!(v[key].is_u64(), "{key} missing: {v}");
     }
-    for key in ["duplicates", "skipped", "failed"] {
+    for key in ["added", "updated", "removed", "unchanged", "duplicates"] {
+        assert!(v[key].is_u64(), "{key} is not a count: {v}");
+    }
+    for key in ["duplicate_files", "skipped", "failed"] {
         assert!(v[key].is_array(), "{key} missing: {v}");
     }
 
@@ -166,8 +169,8 @@ fn index_reports_changes_and_exit_code_1_for_failed_files() {
     assert_eq!(v["updated"], 1);
     assert_eq!(v["removed"], 1);
     assert_eq!(v["added"], 0);
-    assert_eq!(v["duplicates"].as_array().unwrap().len(), 1);
-    assert!(v["duplicates"][0]["path"].as_str().unwrap().ends_with("copy.txt"));
+    assert_eq!(v["duplicates"], 1);
+    assert!(v["duplicate_files"][0]["path"].as_str().unwrap().ends_with("copy.txt"));
     assert_eq!(v["failed"].as_array().unwrap().len(), 1);
     assert!(v["failed"][0]["path"].as_str().unwrap().ends_with("broken.html"));
     assert!(v["failed"][0]["reason"].is_string());

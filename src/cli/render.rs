@@ -87,7 +87,7 @@ pub fn report(r: &IndexReport, paths: &[PathBuf], index: &Path) {
         r.removed,
         r.renamed,
         r.unchanged,
-        r.duplicates.len(),
+        r.duplicates,
         r.skipped.len(),
         r.failed.len()
     );
@@ -105,7 +105,7 @@ pub fn report(r: &IndexReport, paths: &[PathBuf], index: &Path) {
     if r.ignored > 0 {
         println!("  passed over {} files that are not article pages by name or content", r.ignored);
     }
-    for d in &r.duplicates {
+    for d in &r.duplicate_files {
         println!("duplicate: {} (same content as {})", d.path, d.same_as);
     }
     for s in &r.skipped {

@@ -79,7 +79,10 @@ pub struct IndexReport {
     /// Files whose content was indexed under a name that is gone: moved, not added and removed.
     pub renamed: usize,
     pub unchanged: usize,
-    pub duplicates: Vec<Duplicate>,
+    /// Number of duplicates: files whose content is indexed under another name.
+    pub duplicates: usize,
+    /// The duplicates, each with the file whose content it repeats.
+    pub duplicate_files: Vec<Duplicate>,
     /// Files that are not articles (empty, too large, binary): reported, not errors.
     pub skipped: Vec<FileIssue>,
     /// Files that could not be read or parsed: errors.
@@ -197,7 +200,8 @@ impl IndexHandle {
             match p {
                 Plan::Unchanged | Plan::Touched => report.unchanged += 1,
                 Plan::Duplicate(other) => {
-                    report.duplicates.push(Duplicate { path: display(&c.path), same_as: display(other) })
+                    report.duplicates += 1;
+                    report.duplicate_files.push(Duplicate { path: display(&c.path), same_as: display(other) })
                 }
                 _ => {}
             }
