@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::analysis::Features;
 use crate::error::Result;
 use crate::index::IndexHandle;
 use crate::index::stats::Stats;
@@ -17,13 +18,19 @@ impl Engine {
     /// Opens the index in `dir`. Fails with [`crate::Error::IndexMissing`] when there is none,
     /// and [`crate::Error::IndexIncompatible`] when it was built by an incompatible version.
     pub fn open(dir: impl AsRef<Path>) -> Result<Engine> {
-        Ok(Engine { handle: IndexHandle::open(dir.as_ref())? })
+        Ok(Engine { handle: IndexHandle::open(dir.as_ref(), Features::default())? })
     }
 
     /// Opens the index in `dir`, or creates an empty one when `dir` is missing or empty. A
     /// folder that holds other files is refused ([`crate::Error::IndexIncompatible`]).
     pub fn create(dir: impl AsRef<Path>) -> Result<Engine> {
-        Ok(Engine { handle: IndexHandle::open_or_create(dir.as_ref())? })
+        Ok(Engine { handle: IndexHandle::open_or_create(dir.as_ref(), Features::default())? })
+    }
+
+    /// [`Engine::create`] with an analysis chain other than the product's (for measuring what each
+    /// feature brings; an index is always searched with the features it was built with).
+    pub fn create_with_features(dir: impl AsRef<Path>, features: Features) -> Result<Engine> {
+        Ok(Engine { handle: IndexHandle::open_or_create(dir.as_ref(), features)? })
     }
 
     /// Opens the index in `dir` for a full rebuild (`IndexOptions { full: true, .. }`): a
@@ -31,16 +38,16 @@ impl Engine {
     /// so searches keep working meanwhile; an index that another version of baoxian built is
     /// deleted and created anew. A folder that holds other files is refused.
     pub fn open_for_rebuild(dir: impl AsRef<Path>) -> Result<Engine> {
-        Ok(Engine { handle: IndexHandle::open_for_rebuild(dir.as_ref())? })
+        Ok(Engine { handle: IndexHandle::open_for_rebuild(dir.as_ref(), Features::default())? })
     }
 
     /// Opens the index in `dir` for a dry run: as it is when it can be opened, else an empty
     /// index in memory (nothing is created or changed on disk).
     pub fn open_for_dry_run(dir: impl AsRef<Path>) -> Result<Engine> {
         let dir = dir.as_ref();
-        match IndexHandle::open(dir) {
+        match IndexHandle::open(dir, Features::default()) {
             Err(crate::Error::IndexMissing { .. } | crate::Error::IndexIncompatible { .. }) => {
-                Ok(Engine { handle: IndexHandle::empty_in_memory(dir)? })
+                Ok(Engine { handle: IndexHandle::empty_in_memory(dir, Features::default())? })
             }
             other => Ok(Engine { handle: other? }),
         }

@@ -214,3 +214,49 @@ fn stats_describe_the_index() {
     assert_eq!(s.top_sources[0], ("社保网".to_string(), 2));
     assert!(s.index_bytes > 0);
 }
+
+#[test]
+fn traditional_and_simplified_find_each_other_and_highlights_keep_the_page_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("c");
+    std::fs::create_dir_all(&corpus).unwrap();
+    std::fs::write(
+        corpus.join("hk.txt"),
+        text_page("醫保卡遺失怎麼辦", "2025-03-01", &["醫保卡遺失後請先掛失，再到服務網點補辦。"]),
+    )
+    .unwrap();
+    let engine = Engine::create(dir.path().join("i")).unwrap();
+    engine.index_paths(&[&corpus], &IndexOptions::default()).unwrap();
+    let r = search(&engine, "医保卡遗失");
+    assert_eq!(r.total, 1);
+    assert_eq!(r.hits[0].title, "醫保卡遺失怎麼辦");
+    let chars: Vec<char> = r.hits[0].snippet.chars().collect();
+    let marked: Vec<String> = r.hits[0].highlights.iter().map(|&(s, e)| chars[s..e].iter().collect()).collect();
+    assert!(marked.iter().any(|m| m.contains("醫保卡")), "{marked:?}");
+
+    let (_d2, shipped) = shipped_engine();
+    let r = search(&shipped, "參保地 變更");
+    assert!(
+        r.hits.iter().take(3).any(|h| h.title.contains("参保地")),
+        "{:?}",
+        r.hits.iter().map(|h| &h.title).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn synonyms_widen_a_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("c");
+    std::fs::create_dir_all(&corpus).unwrap();
+    std::fs::write(
+        corpus.join("a.txt"),
+        text_page("社会保障卡怎么激活", "2025-03-01", &["携带身份证到银行网点激活社会保障卡。"]),
+    )
+    .unwrap();
+    let engine = Engine::create(dir.path().join("i")).unwrap();
+    engine.index_paths(&[&corpus], &IndexOptions::default()).unwrap();
+    let r = search(&engine, "社保卡 激活");
+    assert_eq!(r.total, 1);
+    assert!(r.hits[0].snippet.contains("社会保障卡"));
+    assert!(!r.hits[0].highlights.is_empty());
+}

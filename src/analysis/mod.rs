@@ -1,13 +1,17 @@
 //! Chinese text analysis, shared by the index and the query side: normalisation, jieba
 //! segmentation with a domain dictionary, and the query-word rules.
 
+pub mod grams;
 pub mod normalize;
+pub mod synonyms;
 pub mod tokenizer;
 
 use std::sync::OnceLock;
 
 use jieba_rs::Jieba;
 
+pub use grams::GramTokenizer;
+pub use normalize::Normalizer;
 pub use tokenizer::{Granularity, ZhTokenizer};
 
 /// The domain dictionary compiled into the binary (jieba user-dictionary format).
@@ -16,10 +20,66 @@ pub const USER_DICT: &str = include_str!("data/userdict.txt");
 pub const STOPWORDS: &str = include_str!("data/stopwords.txt");
 
 /// Bump when segmentation or normalisation changes in a way that changes index terms.
-const ANALYZER_VERSION: u32 = 1;
+const ANALYZER_VERSION: u32 = 2;
 
-/// Name of the index-side tokenizer in tantivy's tokenizer manager.
+/// Name of the index-side word tokenizer in tantivy's tokenizer manager.
 pub const INDEX_TOKENIZER: &str = "zh_search";
+/// Name of the character-bigram tokenizer.
+pub const GRAM_TOKENIZER: &str = "zh_grams";
+
+/// The parts of the analysis chain. The product uses them all ([`Features::default`]); the
+/// relevance benchmark switches each off in turn to measure what it brings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Features {
+    /// Full-width forms to half-width, and lower case (index and query).
+    pub fold_width_case: bool,
+    /// Traditional to simplified Chinese (index and query).
+    pub traditional_to_simplified: bool,
+    /// The domain dictionary added to jieba's (index and query).
+    pub domain_dictionary: bool,
+    /// Question words and particles do not count in queries.
+    pub stopwords: bool,
+    /// Query words also match their domain synonyms.
+    pub synonyms: bool,
+    /// Query words also match as character sequences (the bigram field), at a lower weight.
+    pub bigrams: bool,
+}
+
+impl Default for Features {
+    fn default() -> Self {
+        Features {
+            fold_width_case: true,
+            traditional_to_simplified: true,
+            domain_dictionary: true,
+            stopwords: true,
+            synonyms: true,
+            bigrams: true,
+        }
+    }
+}
+
+impl Features {
+    /// Everything off.
+    pub fn none() -> Self {
+        Features {
+            fold_width_case: false,
+            traditional_to_simplified: false,
+            domain_dictionary: false,
+            stopwords: false,
+            synonyms: false,
+            bigrams: false,
+        }
+    }
+
+    pub fn normalizer(&self) -> Normalizer {
+        Normalizer { fold_width_case: self.fold_width_case, traditional_to_simplified: self.traditional_to_simplified }
+    }
+
+    /// The jieba to segment with.
+    pub fn jieba(&self) -> &'static Jieba {
+        if self.domain_dictionary { jieba() } else { plain_jieba() }
+    }
+}
 
 /// The process-wide jieba, built on first use (about 0.2 s): the default dictionary plus
 /// [`USER_DICT`]. Commands that never segment text (such as `stats`) never pay for it.
@@ -32,6 +92,12 @@ pub fn jieba() -> &'static Jieba {
         }
         jieba
     })
+}
+
+/// jieba with its default dictionary only (for measuring what the domain dictionary brings).
+pub fn plain_jieba() -> &'static Jieba {
+    static JIEBA: OnceLock<Jieba> = OnceLock::new();
+    JIEBA.get_or_init(Jieba::new)
 }
 
 /// The entries of a user dictionary: `word [freq] [tag]`, `#` comments and blank lines skipped.
@@ -48,12 +114,17 @@ fn dictionary_entries(text: &str) -> impl Iterator<Item = (&str, Option<usize>, 
     })
 }
 
-/// Identifies the analyzer an index was built with: the code version and the dictionary.
-/// An index built with another fingerprint must be rebuilt.
-pub fn fingerprint() -> String {
+/// Identifies the analyzer an index was built with: the code version, the dictionary and the
+/// index-side features. An index built with another fingerprint must be rebuilt.
+pub fn fingerprint(features: &Features) -> String {
     let mut h = blake3::Hasher::new();
     h.update(&ANALYZER_VERSION.to_le_bytes());
     h.update(USER_DICT.as_bytes());
+    h.update(&[
+        u8::from(features.fold_width_case),
+        u8::from(features.traditional_to_simplified),
+        u8::from(features.domain_dictionary),
+    ]);
     h.finalize().to_hex()[..16].to_string()
 }
 

@@ -1,6 +1,9 @@
-//! Normalisation before segmentation: full-width forms to half-width (ＡＰＰ → APP, １２３３３ →
-//! 12333, U+3000 → space) and lower case. The normalised text keeps a map back to the original
-//! byte offsets, so tokens and highlights always point at the characters the page really has.
+//! Normalisation before segmentation: traditional to simplified Chinese (醫保卡遺失 → 医保卡遗失,
+//! by the fast2s crate, whose table comes from simplet2s and converts character for character,
+//! looking at neighbours for the few ambiguous ones), full-width forms to half-width (ＡＰＰ → APP,
+//! １２３３３ → 12333, U+3000 → space) and lower case. The normalised text keeps a map back to the
+//! original byte offsets, so tokens and highlights always point at the characters the page
+//! really has.
 
 use std::borrow::Cow;
 
@@ -22,6 +25,30 @@ fn changes(c: char) -> bool {
     matches!(c as u32, 0xFF01..=0xFF5E | 0x3000) || c.is_uppercase()
 }
 
+/// Which normalisations to apply (all, in the product; the relevance benchmark switches them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Normalizer {
+    /// Full-width forms to half-width, and lower case.
+    pub fold_width_case: bool,
+    /// Traditional to simplified Chinese.
+    pub traditional_to_simplified: bool,
+}
+
+impl Default for Normalizer {
+    fn default() -> Self {
+        Normalizer { fold_width_case: true, traditional_to_simplified: true }
+    }
+}
+
+/// `text` in simplified characters, when that changes it and keeps one character per character.
+fn simplified(text: &str) -> Option<String> {
+    if text.is_ascii() {
+        return None;
+    }
+    let s = fast2s::convert(text);
+    (s != text && s.chars().count() == text.chars().count()).then_some(s)
+}
+
 /// Text after normalisation, with the way back to the original.
 pub struct Normalized<'a> {
     original: &'a str,
@@ -32,15 +59,22 @@ pub struct Normalized<'a> {
 }
 
 impl<'a> Normalized<'a> {
-    pub fn new(original: &'a str) -> Self {
-        if !original.chars().any(changes) {
+    pub fn new(original: &'a str, normalizer: Normalizer) -> Self {
+        let simple = if normalizer.traditional_to_simplified { simplified(original) } else { None };
+        let fold = normalizer.fold_width_case && simple.as_deref().unwrap_or(original).chars().any(changes);
+        if simple.is_none() && !fold {
             return Normalized { original, text: Cow::Borrowed(original), origin: Vec::new() };
         }
         let mut text = String::with_capacity(original.len());
         let mut origin = Vec::with_capacity(original.len() + 1);
-        for (i, c) in original.char_indices() {
+        let source = simple.as_deref().unwrap_or(original);
+        for ((i, _), c) in original.char_indices().zip(source.chars()) {
             let before = text.len();
-            push_normalized(c, &mut text);
+            if fold {
+                push_normalized(c, &mut text);
+            } else {
+                text.push(c);
+            }
             origin.extend(std::iter::repeat_n(i as u32, text.len() - before));
         }
         origin.push(original.len() as u32);
@@ -71,13 +105,9 @@ impl<'a> Normalized<'a> {
     }
 }
 
-/// The normalised form of a whole string (no offset map).
+/// The normalised form of a whole string, with every normalisation (no offset map).
 pub fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        push_normalized(c, &mut out);
-    }
-    out
+    Normalized::new(text, Normalizer::default()).text().to_string()
 }
 
 #[cfg(test)]
@@ -92,14 +122,26 @@ mod tests {
     }
 
     #[test]
+    fn traditional_becomes_simplified_character_for_character() {
+        assert_eq!(normalize("醫保卡遺失怎麼補辦"), "医保卡遗失怎么补办");
+        assert_eq!(normalize("醫療保險ＡＰＰ"), "医疗保险app");
+        let original = "參保地變更";
+        let n = Normalized::new(original, Normalizer::default());
+        assert_eq!(n.text(), "参保地变更");
+        assert_eq!(&original[n.original_start(0)..n.original_end(9)], "參保地");
+        let off = Normalizer { traditional_to_simplified: false, ..Normalizer::default() };
+        assert_eq!(Normalized::new("醫保ＡＰＰ", off).text(), "醫保app");
+    }
+
+    #[test]
     fn offsets_map_back_to_original_characters() {
         let original = "拨打１２３３３热线";
-        let n = Normalized::new(original);
+        let n = Normalized::new(original, Normalizer::default());
         assert_eq!(n.text(), "拨打12333热线");
         let start = n.text().find("12333").unwrap();
         let end = start + "12333".len();
         assert_eq!(&original[n.original_start(start)..n.original_end(end)], "１２３３３");
-        let plain = Normalized::new("医保");
+        let plain = Normalized::new("医保", Normalizer::default());
         assert_eq!(plain.original_end(3), 3);
     }
 }

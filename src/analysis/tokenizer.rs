@@ -9,6 +9,7 @@
 use jieba_rs::TokenizeMode;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
+use super::Features;
 use super::normalize::Normalized;
 
 /// Longest token kept, in characters (longer runs are URLs or garbage, not words).
@@ -23,26 +24,33 @@ pub enum Granularity {
     Precise,
 }
 
-/// A tantivy tokenizer over the process-wide jieba dictionary ([`super::jieba`]). Cloning it
+/// A tantivy tokenizer over a process-wide jieba dictionary ([`super::jieba`]). Cloning it
 /// copies no dictionary (tantivy clones tokenizers for every field, query and snippet).
 #[derive(Clone, Copy, Debug)]
 pub struct ZhTokenizer {
     granularity: Granularity,
+    features: Features,
 }
 
 impl ZhTokenizer {
+    /// The tokenizer of the product (every feature on).
     pub fn new(granularity: Granularity) -> Self {
-        ZhTokenizer { granularity }
+        Self::with_features(granularity, Features::default())
+    }
+
+    pub fn with_features(granularity: Granularity, features: Features) -> Self {
+        ZhTokenizer { granularity, features }
     }
 
     /// The tokens of `text`, with offsets into `text`.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
-        let normalized = Normalized::new(text);
+        let normalized = Normalized::new(text, self.features.normalizer());
         let mode = match self.granularity {
             Granularity::Search => TokenizeMode::Search,
             Granularity::Precise => TokenizeMode::Default,
         };
-        super::jieba()
+        self.features
+            .jieba()
             .tokenize(normalized.text(), mode, true)
             .into_iter()
             .filter(|w| w.word.chars().any(char::is_alphanumeric) && w.end - w.start <= MAX_TOKEN_CHARS)
@@ -109,6 +117,20 @@ mod tests {
     fn punctuation_and_spaces_are_not_tokens_and_case_is_folded() {
         let w = words(Granularity::Search, "下载 ＡＰＰ，拨打１２３３３！🙂");
         assert_eq!(w, vec!["下载", "app", "拨打", "12333"]);
+    }
+
+    #[test]
+    fn traditional_and_simplified_give_the_same_tokens_over_the_original_characters() {
+        let text = "醫保卡遺失怎麼辦";
+        let toks = ZhTokenizer::new(Granularity::Precise).tokens(text);
+        let words: Vec<&str> = toks.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(words, words_of("医保卡遗失怎么办"));
+        assert_eq!(&text[toks[0].offset_from..toks[0].offset_to], "醫保卡");
+    }
+
+    fn words_of(text: &str) -> Vec<&'static str> {
+        let toks = ZhTokenizer::new(Granularity::Precise).tokens(text);
+        toks.into_iter().map(|t| &*Box::leak(t.text.into_boxed_str())).collect()
     }
 
     #[test]

@@ -12,7 +12,7 @@ use tantivy::directory::error::LockError;
 use tantivy::indexer::LogMergePolicy;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError};
 
-use crate::analysis::{self, Granularity, ZhTokenizer};
+use crate::analysis::{self, Features, GramTokenizer, Granularity, ZhTokenizer};
 use crate::error::{Error, Result};
 pub use schema::Fields;
 
@@ -31,6 +31,8 @@ pub struct IndexHandle {
     pub(crate) index: Index,
     pub(crate) reader: IndexReader,
     pub(crate) fields: Fields,
+    /// The analysis chain of this index (all features, except in the relevance benchmark).
+    pub(crate) features: Features,
 }
 
 pub(crate) fn tantivy_error(dir: &Path, source: TantivyError) -> Error {
@@ -42,7 +44,7 @@ pub(crate) fn tantivy_error(dir: &Path, source: TantivyError) -> Error {
 
 impl IndexHandle {
     /// Opens an existing index, checking it was built by a compatible version and analyzer.
-    pub fn open(dir: &Path) -> Result<IndexHandle> {
+    pub fn open(dir: &Path, features: Features) -> Result<IndexHandle> {
         if !dir.join("meta.json").is_file() {
             return Err(Error::IndexMissing { path: dir.to_path_buf() });
         }
@@ -60,23 +62,23 @@ impl IndexHandle {
         let metas = index.load_metas().map_err(|e| tantivy_error(dir, e))?;
         if let Some(payload) = metas.payload.as_deref() {
             let built_with = serde_json::from_str::<Payload>(payload).map(|p| p.analyzer).unwrap_or_default();
-            if built_with != analysis::fingerprint() {
+            if built_with != analysis::fingerprint(&features) {
                 return Err(Error::IndexIncompatible {
                     path: dir.to_path_buf(),
                     reason: format!(
                         "it was built with analyzer {built_with}, this baoxian segments text as {}",
-                        analysis::fingerprint()
+                        analysis::fingerprint(&features)
                     ),
                 });
             }
         }
-        Self::with_index(dir, index, fields)
+        Self::with_index(dir, index, fields, features)
     }
 
     /// Opens the index in `dir`, or creates an empty one when `dir` is missing or empty. A
     /// folder holding other files is refused.
-    pub fn open_or_create(dir: &Path) -> Result<IndexHandle> {
-        match Self::open(dir) {
+    pub fn open_or_create(dir: &Path, features: Features) -> Result<IndexHandle> {
+        match Self::open(dir, features) {
             Err(Error::IndexMissing { .. }) => {
                 let io = |source| Error::Io { path: dir.to_path_buf(), source };
                 if has_other_files(dir).map_err(io)? {
@@ -88,9 +90,9 @@ impl IndexHandle {
                 std::fs::create_dir_all(dir).map_err(io)?;
                 let _lock = lock::UpdateLock::acquire(dir)?;
                 if dir.join("meta.json").is_file() {
-                    return Self::open(dir); // another process created it meanwhile
+                    return Self::open(dir, features); // another process created it meanwhile
                 }
-                Self::create_in(dir)
+                Self::create_in(dir, features)
             }
             other => other,
         }
@@ -99,8 +101,8 @@ impl IndexHandle {
     /// Opens the index in `dir` for a full rebuild. A compatible index is opened as it is (the
     /// rebuild replaces its content in one commit, so searches keep working meanwhile); an index
     /// an older or other version built is deleted and created anew; a missing one is created.
-    pub fn open_for_rebuild(dir: &Path) -> Result<IndexHandle> {
-        match Self::open(dir) {
+    pub fn open_for_rebuild(dir: &Path, features: Features) -> Result<IndexHandle> {
+        match Self::open(dir, features) {
             Err(Error::IndexIncompatible { .. }) if dir.join("meta.json").is_file() => {
                 let _lock = lock::UpdateLock::acquire(dir)?;
                 let io = |source| Error::Io { path: dir.to_path_buf(), source };
@@ -110,30 +112,33 @@ impl IndexHandle {
                         std::fs::remove_file(&path).map_err(io)?;
                     }
                 }
-                Self::create_in(dir)
+                Self::create_in(dir, features)
             }
-            Err(Error::IndexMissing { .. }) => Self::open_or_create(dir),
+            Err(Error::IndexMissing { .. }) => Self::open_or_create(dir, features),
             other => other,
         }
     }
 
     /// An empty index in memory, standing in for a missing one (dry runs).
-    pub fn empty_in_memory(dir: &Path) -> Result<IndexHandle> {
+    pub fn empty_in_memory(dir: &Path, features: Features) -> Result<IndexHandle> {
         let (schema, fields) = schema::build();
-        Self::with_index(dir, Index::create_in_ram(schema), fields)
+        Self::with_index(dir, Index::create_in_ram(schema), fields, features)
     }
 
-    fn create_in(dir: &Path) -> Result<IndexHandle> {
+    fn create_in(dir: &Path, features: Features) -> Result<IndexHandle> {
         let (schema, fields) = schema::build();
         let index = Index::create_in_dir(dir, schema).map_err(|e| tantivy_error(dir, e))?;
-        Self::with_index(dir, index, fields)
+        Self::with_index(dir, index, fields, features)
     }
 
-    fn with_index(dir: &Path, index: Index, fields: Fields) -> Result<IndexHandle> {
-        index.tokenizers().register(analysis::INDEX_TOKENIZER, ZhTokenizer::new(Granularity::Search));
+    fn with_index(dir: &Path, index: Index, fields: Fields, features: Features) -> Result<IndexHandle> {
+        index
+            .tokenizers()
+            .register(analysis::INDEX_TOKENIZER, ZhTokenizer::with_features(Granularity::Search, features));
+        index.tokenizers().register(analysis::GRAM_TOKENIZER, GramTokenizer::new(features));
         let reader =
             index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(|e| tantivy_error(dir, e))?;
-        Ok(IndexHandle { dir: dir.to_path_buf(), index, reader, fields })
+        Ok(IndexHandle { dir: dir.to_path_buf(), index, reader, fields, features })
     }
 
     pub(crate) fn writer(&self, memory_mb: usize) -> Result<IndexWriter<TantivyDocument>> {
@@ -151,7 +156,8 @@ impl IndexHandle {
 
     /// Commits `writer` with the analyzer payload and makes the result visible to searches.
     pub(crate) fn commit(&self, writer: &mut IndexWriter<TantivyDocument>) -> Result<()> {
-        let payload = serde_json::to_string(&Payload { analyzer: analysis::fingerprint() }).unwrap_or_default();
+        let payload =
+            serde_json::to_string(&Payload { analyzer: analysis::fingerprint(&self.features) }).unwrap_or_default();
         let mut prepared = writer.prepare_commit().map_err(|e| tantivy_error(&self.dir, e))?;
         prepared.set_payload(&payload);
         prepared.commit().map_err(|e| tantivy_error(&self.dir, e))?;

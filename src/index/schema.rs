@@ -6,7 +6,7 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
-use crate::analysis::INDEX_TOKENIZER;
+use crate::analysis::{GRAM_TOKENIZER, INDEX_TOKENIZER};
 
 /// Values of the `kind` field.
 pub mod kind {
@@ -35,6 +35,9 @@ pub struct Fields {
     pub section: Field,
     /// The answer text of a passage, or the summary of a teaser.
     pub body: Field,
+    /// Title, heading and body again as character bigrams (not stored): a weaker signal that
+    /// matches character sequences however jieba cut them.
+    pub grams: Field,
     pub url: Field,
     pub source: Field,
     pub category: Field,
@@ -70,6 +73,14 @@ pub fn build() -> (Schema, Fields) {
         title: b.add_text_field("title", text.clone()),
         section: b.add_text_field("section", text.clone()),
         body: b.add_text_field("body", text),
+        grams: b.add_text_field(
+            "grams",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(GRAM_TOKENIZER)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            ),
+        ),
         url: b.add_text_field("url", STRING | STORED),
         source: b.add_text_field("source", STRING | STORED),
         category: b.add_text_field("category", STRING | STORED),

@@ -74,7 +74,7 @@ pub struct SearchResults {
 
 impl IndexHandle {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
-        let words = query::query_words(&request.query);
+        let words = query::query_words(&request.query, &self.features);
         if words.is_empty() {
             return Err(Error::EmptyQuery { query: request.query.clone() });
         }
@@ -83,7 +83,7 @@ impl IndexHandle {
         let mut minimum = words.len();
         let mut relaxed = None;
         let groups = loop {
-            let q = query::build(&self.fields, &words, minimum);
+            let q = query::build(&self.fields, &self.features, &words, minimum);
             let groups = searcher.search(&*q, &collect::BestPassagePerArticle).map_err(tantivy)?;
             if !groups.is_empty() || minimum <= 1 {
                 break groups;
@@ -102,7 +102,7 @@ impl IndexHandle {
             let text =
                 |field| doc.get_first(field).and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(str::to_string);
             let body = text(f.body).unwrap_or_default();
-            let snip = snippet::snippet(&body, &terms, request.snippet_chars);
+            let snip = snippet::snippet(&body, &terms, request.snippet_chars, &self.features);
             hits.push(Answer {
                 rank: i + 1,
                 score: g.score,

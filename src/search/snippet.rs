@@ -9,7 +9,8 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use crate::analysis::{Granularity, ZhTokenizer};
+use crate::analysis::normalize::Normalized;
+use crate::analysis::{Features, Granularity, ZhTokenizer};
 
 /// Default snippet length, in characters.
 pub const DEFAULT_CHARS: usize = 120;
@@ -24,13 +25,26 @@ pub struct Snippet {
 }
 
 /// Character ranges of `text` that match one of `terms` (normalised), merged where they overlap,
-/// each with the index of the term it matched.
-fn matches(text: &str, terms: &[String]) -> Vec<(usize, usize, usize)> {
-    let mut byte_ranges: Vec<(usize, usize, usize)> = ZhTokenizer::new(Granularity::Search)
+/// each with the index of the term it matched. A term of two or more Han characters matches
+/// wherever its characters stand in sequence (as the bigram field does); other terms match
+/// whole tokens, so that `app` does not light up inside `happy`.
+fn matches(text: &str, terms: &[String], features: &Features) -> Vec<(usize, usize, usize)> {
+    let sequence = |t: &String| t.chars().count() >= 2 && !t.chars().any(|c| c.is_ascii());
+    let mut byte_ranges: Vec<(usize, usize, usize)> = ZhTokenizer::with_features(Granularity::Search, *features)
         .tokens(text)
         .into_iter()
-        .filter_map(|t| terms.iter().position(|q| *q == t.text).map(|i| (t.offset_from, t.offset_to, i)))
+        .filter_map(|t| {
+            terms.iter().position(|q| *q == t.text && !sequence(q)).map(|i| (t.offset_from, t.offset_to, i))
+        })
         .collect();
+    if terms.iter().any(sequence) {
+        let normalized = Normalized::new(text, features.normalizer());
+        for (i, term) in terms.iter().enumerate().filter(|(_, t)| sequence(t)) {
+            for (at, _) in normalized.text().match_indices(term.as_str()) {
+                byte_ranges.push((normalized.original_start(at), normalized.original_end(at + term.len()), i));
+            }
+        }
+    }
     byte_ranges.sort_unstable();
     let mut merged: Vec<(usize, usize, usize)> = Vec::new();
     for (s, e, i) in byte_ranges {
@@ -71,11 +85,11 @@ fn sentence_starts(chars: &[char]) -> Vec<usize> {
 
 /// Builds the snippet of `text` for `terms`, at most `max_chars` characters of text (plus an
 /// ellipsis at each end where text was cut). Line breaks become spaces.
-pub fn snippet(text: &str, terms: &[String], max_chars: usize) -> Snippet {
+pub fn snippet(text: &str, terms: &[String], max_chars: usize, features: &Features) -> Snippet {
     let max_chars = max_chars.max(10);
     let chars: Vec<char> = text.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
     let raw: Vec<char> = text.chars().collect();
-    let found = matches(text, terms);
+    let found = matches(text, terms, features);
     let n = chars.len();
 
     let (start, end) = if n <= max_chars {
@@ -163,7 +177,7 @@ mod tests {
 
     #[test]
     fn short_text_is_whole_with_matches_marked() {
-        let s = snippet("医保卡余额存在年度支付上限。", &terms(&["上限", "医保卡"]), 120);
+        let s = snippet("医保卡余额存在年度支付上限。", &terms(&["上限", "医保卡"]), 120, &Features::default());
         assert_eq!(marked(&s), "【医保卡】余额存在年度支付【上限】。");
     }
 
@@ -171,7 +185,7 @@ mod tests {
     fn window_goes_to_the_sentence_with_the_most_query_words() {
         let filler = "这是一段与问题无关的说明文字。".repeat(20);
         let text = format!("{filler}网上缴费可以通过支付宝完成。{filler}");
-        let s = snippet(&text, &terms(&["网上", "缴费", "支付宝"]), 60);
+        let s = snippet(&text, &terms(&["网上", "缴费", "支付宝"]), 60, &Features::default());
         assert!(s.text.chars().count() <= 62, "{}", s.text);
         assert!(s.text.contains("网上缴费可以通过支付宝完成。"), "{}", s.text);
         assert!(s.text.starts_with('…') && s.text.ends_with('…'));
@@ -181,7 +195,7 @@ mod tests {
 
     #[test]
     fn highlights_are_character_offsets_of_the_original_form() {
-        let s = snippet("下载ＡＰＰ后登录", &terms(&["app"]), 120);
+        let s = snippet("下载ＡＰＰ后登录", &terms(&["app"]), 120, &Features::default());
         let chars: Vec<char> = s.text.chars().collect();
         let (a, b) = s.highlights[0];
         assert_eq!(chars[a..b].iter().collect::<String>(), "ＡＰＰ");
@@ -190,10 +204,10 @@ mod tests {
     #[test]
     fn no_match_gives_the_start_of_the_text() {
         let text = "第一句话。".repeat(40);
-        let s = snippet(&text, &terms(&["无关"]), 30);
+        let s = snippet(&text, &terms(&["无关"]), 30, &Features::default());
         assert!(s.text.starts_with("第一句话。"));
         assert!(s.highlights.is_empty());
         assert!(s.text.chars().count() <= 31);
-        assert_eq!(snippet("", &terms(&["x"]), 30).text, "");
+        assert_eq!(snippet("", &terms(&["x"]), 30, &Features::default()).text, "");
     }
 }
