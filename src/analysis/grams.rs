@@ -51,8 +51,8 @@ impl GramTokenizer {
                 if i - start == 1 {
                     push(b, end_of(start), start, 1);
                 } else {
-                    for k in start..i - 1 {
-                        push(chars[k].0, end_of(k + 1), k, 2);
+                    for (k, &(from, _)) in chars.iter().enumerate().take(i - 1).skip(start) {
+                        push(from, end_of(k + 1), k, 2);
                     }
                 }
             } else if c.is_alphanumeric() {
