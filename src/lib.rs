@@ -4,6 +4,7 @@ pub mod analysis;
 pub mod article;
 mod engine;
 mod error;
+pub mod eval;
 pub mod index;
 pub mod ingest;
 pub mod search;

@@ -320,6 +320,19 @@ impl IndexHandle {
         Ok(report)
     }
 
+    /// Writes articles that come from elsewhere than files (the relevance benchmark's data sets),
+    /// each under its key as its path, and commits.
+    pub(crate) fn add_articles(&self, articles: &[(String, Article)]) -> Result<()> {
+        let tantivy = |e| super::tantivy_error(&self.dir, e);
+        let mut writer = self.writer(IndexOptions::default().memory_mb)?;
+        for (key, article) in articles {
+            for doc in documents(self.fields, Path::new(key), (0, 0), "", article) {
+                writer.add_document(doc).map_err(tantivy)?;
+            }
+        }
+        self.commit(&mut writer)
+    }
+
     /// Path → record of every file in the index, read from fast fields.
     fn file_records(&self) -> Result<HashMap<PathBuf, Record>> {
         let searcher = self.reader.searcher();

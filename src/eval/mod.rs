@@ -1,0 +1,323 @@
+//! The relevance benchmark: how well each analysis chain finds what people mean.
+//!
+//! Two judged sets, read from the public data sets in `shared/data` (research-only: read where
+//! they are, never copied into the repository):
+//!
+//! - **baoxianzhidao**: one page per insurance question of Baidu Zhidao (title, question, every
+//!   reply), and 80+ queries written for baoxian as people type them (paraphrases, keyword
+//!   lists, traditional characters, full-width forms), each with the one page that answers it
+//!   (`data/baoxianzhidao_queries.tsv`).
+//! - **KUAKE-QTR dev**: real medical search queries with graded relevance (0–3) of page titles;
+//!   one page per title, every query searched over all of them.
+//!
+//! Each chain is indexed in memory and every query answered through the same code the product
+//! uses. Metrics at 10: MRR, nDCG (graded gains `2^label − 1`) and recall, where a page counts as
+//! relevant for MRR and recall from label 2 (baoxianzhidao's answer pages have label 3).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use tantivy::TantivyDocument;
+use tantivy::collector::TopDocs;
+use tantivy::query::QueryParser;
+use tantivy::schema::Value;
+
+use crate::analysis::Features;
+use crate::article::{Article, Section};
+use crate::error::{Error, Result};
+use crate::index::IndexHandle;
+use crate::search::SearchRequest;
+
+/// The judged queries of the baoxianzhidao set, compiled in.
+pub const BAOXIANZHIDAO_QUERIES: &str = include_str!("data/baoxianzhidao_queries.tsv");
+
+/// Label from which a page counts as relevant for MRR and recall.
+const RELEVANT: u8 = 2;
+
+/// FNV-1a 64 of a title, as hex: how the judged queries name their pages.
+pub fn title_hash(title: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in title.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// A query and the graded relevance of pages (by key) to it.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    pub query: String,
+    pub labels: HashMap<String, u8>,
+}
+
+/// Pages (key, article) and judged queries over them.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub name: &'static str,
+    pub pages: Vec<(String, Article)>,
+    pub queries: Vec<Judged>,
+}
+
+/// Where the shared data sets are: `BAOXIAN_DATA`, else `../shared/data` beside the checkout.
+pub fn data_dir() -> PathBuf {
+    std::env::var_os("BAOXIAN_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
+}
+
+fn missing(path: &Path, source: std::io::Error) -> Error {
+    Error::Input { path: path.to_path_buf(), source }
+}
+
+/// A minimal CSV reader for the baoxianzhidao file: quoted fields may hold commas, quotes
+/// (doubled) and line breaks.
+fn csv_records(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\n') => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, '\r') => {}
+            (false, c) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !record.is_empty() {
+        record.push(field);
+        records.push(record);
+    }
+    records
+}
+
+/// The baoxianzhidao pages and the judged queries of [`BAOXIANZHIDAO_QUERIES`].
+pub fn baoxianzhidao(data: &Path) -> Result<Dataset> {
+    let path = data.join("baoxianzhidao/baoxianzhidao_filter.utf8.csv");
+    let text = std::fs::read_to_string(&path).map_err(|e| missing(&path, e))?;
+    let mut order: Vec<String> = Vec::new();
+    let mut pages: HashMap<String, (String, Vec<String>)> = HashMap::new();
+    for r in csv_records(&text).into_iter().skip(1) {
+        let [title, question, reply, ..] = r.as_slice() else { continue };
+        let entry = pages.entry(title.clone()).or_insert_with(|| {
+            order.push(title.clone());
+            (question.clone(), Vec::new())
+        });
+        entry.1.push(reply.clone());
+    }
+    let pages = order
+        .into_iter()
+        .filter_map(|title| {
+            let (question, replies) = pages.remove(&title)?;
+            let mut answer = replies.join("\n");
+            if !question.trim().is_empty() {
+                answer = format!("{question}\n{answer}");
+            }
+            let article = Article {
+                title: title.clone(),
+                sections: vec![Section { question: None, answer }],
+                ..Article::default()
+            };
+            Some((title_hash(&title), article))
+        })
+        .collect();
+    let queries = BAOXIANZHIDAO_QUERIES
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(q, key)| Judged { query: q.to_string(), labels: HashMap::from([(key.trim().to_string(), 3)]) })
+        .collect();
+    Ok(Dataset { name: "baoxianzhidao", pages, queries })
+}
+
+#[derive(serde::Deserialize)]
+struct QtrPair {
+    query: String,
+    title: String,
+    label: String,
+}
+
+/// KUAKE-QTR dev: one page per title, each query judged against its titles.
+pub fn kuake_qtr(data: &Path) -> Result<Dataset> {
+    let path = data.join("cblue_kuake/KUAKE-QTR/KUAKE-QTR_dev.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| missing(&path, e))?;
+    let pairs: Vec<QtrPair> = serde_json::from_str(&text)
+        .map_err(|e| missing(&path, std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
+    let mut pages: Vec<(String, Article)> = Vec::new();
+    let mut seen: HashMap<String, ()> = HashMap::new();
+    let mut order: Vec<String> = Vec::new();
+    let mut labels: HashMap<String, HashMap<String, u8>> = HashMap::new();
+    for p in pairs {
+        let key = title_hash(&p.title);
+        if seen.insert(key.clone(), ()).is_none() {
+            let article = Article {
+                title: p.title.clone(),
+                sections: vec![Section { question: None, answer: String::new() }],
+                ..Article::default()
+            };
+            pages.push((key.clone(), article));
+        }
+        if !labels.contains_key(&p.query) {
+            order.push(p.query.clone());
+        }
+        labels.entry(p.query).or_default().insert(key, p.label.parse().unwrap_or(0));
+    }
+    let queries =
+        order.into_iter().filter_map(|q| labels.remove(&q).map(|labels| Judged { query: q, labels })).collect();
+    Ok(Dataset { name: "KUAKE-QTR dev", pages, queries })
+}
+
+/// An analysis chain to measure.
+#[derive(Debug, Clone, Copy)]
+pub enum Chain {
+    /// What a first program does: plain jieba (search mode, default dictionary), no
+    /// normalisation, tantivy's QueryParser over title, heading and body.
+    Naive,
+    /// baoxian's chain with these features.
+    Baoxian(Features),
+}
+
+/// MRR, nDCG and recall at 10, averaged over the queries.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Metrics {
+    pub mrr: f64,
+    pub ndcg: f64,
+    pub recall: f64,
+    pub queries: usize,
+}
+
+fn score(ranked: &[String], labels: &HashMap<String, u8>) -> (f64, f64, f64) {
+    let gain = |l: u8| f64::from((1u32 << l) - 1);
+    let mut dcg = 0.0;
+    let mut rr = 0.0;
+    let mut found = 0;
+    for (i, key) in ranked.iter().take(10).enumerate() {
+        let l = labels.get(key).copied().unwrap_or(0);
+        dcg += gain(l) / (i as f64 + 2.0).log2();
+        if l >= RELEVANT {
+            found += 1;
+            if rr == 0.0 {
+                rr = 1.0 / (i as f64 + 1.0);
+            }
+        }
+    }
+    let mut ideal: Vec<u8> = labels.values().copied().collect();
+    ideal.sort_unstable_by(|a, b| b.cmp(a));
+    let idcg: f64 = ideal.iter().take(10).enumerate().map(|(i, &l)| gain(l) / (i as f64 + 2.0).log2()).sum();
+    let relevant = labels.values().filter(|&&l| l >= RELEVANT).count();
+    let recall = if relevant == 0 { 0.0 } else { f64::from(found) / relevant as f64 };
+    (rr, if idcg > 0.0 { dcg / idcg } else { 0.0 }, recall)
+}
+
+/// Indexes the dataset with `chain` (in memory) and measures it over the dataset's queries.
+pub fn measure(dataset: &Dataset, chain: Chain) -> Result<Metrics> {
+    measure_each(dataset, chain).map(|(m, _)| m)
+}
+
+/// [`measure`], with the reciprocal rank of each query (in the dataset's order, judged ones only).
+pub fn measure_each(dataset: &Dataset, chain: Chain) -> Result<(Metrics, Vec<(String, f64)>)> {
+    let mut each = Vec::new();
+    let features = match chain {
+        Chain::Naive => Features::none(),
+        Chain::Baoxian(f) => f,
+    };
+    let place = PathBuf::from(format!("<{} in memory>", dataset.name));
+    let handle = IndexHandle::empty_in_memory(&place, features)?;
+    handle.add_articles(&dataset.pages)?;
+    let parser =
+        QueryParser::for_index(&handle.index, vec![handle.fields.title, handle.fields.section, handle.fields.body]);
+    let searcher = handle.reader.searcher();
+    let mut total = Metrics::default();
+    let mut counted = 0usize;
+    for judged in &dataset.queries {
+        if !judged.labels.values().any(|&l| l >= RELEVANT) {
+            continue; // nothing to find: says nothing about ranking
+        }
+        let ranked: Vec<String> = match chain {
+            Chain::Naive => {
+                let (query, _) = parser.parse_query_lenient(&judged.query);
+                let top = searcher
+                    .search(&query, &TopDocs::with_limit(10).order_by_score())
+                    .map_err(|e| crate::index::tantivy_error(&place, e))?;
+                top.into_iter()
+                    .filter_map(|(_, addr)| {
+                        let doc: TantivyDocument = searcher.doc(addr).ok()?;
+                        doc.get_first(handle.fields.file).and_then(|v| v.as_str()).map(str::to_string)
+                    })
+                    .collect()
+            }
+            Chain::Baoxian(_) => match handle.search(&SearchRequest { limit: 10, ..SearchRequest::new(&judged.query) })
+            {
+                Ok(r) => r.hits.into_iter().map(|h| h.path).collect(),
+                Err(Error::EmptyQuery { .. }) => Vec::new(),
+                Err(e) => return Err(e),
+            },
+        };
+        let (rr, ndcg, recall) = score(&ranked, &judged.labels);
+        each.push((judged.query.clone(), rr));
+        total.mrr += rr;
+        total.ndcg += ndcg;
+        total.recall += recall;
+        counted += 1;
+    }
+    let n = counted.max(1) as f64;
+    Ok((Metrics { mrr: total.mrr / n, ndcg: total.ndcg / n, recall: total.recall / n, queries: counted }, each))
+}
+
+/// The chains of the ablation table: the full chain, the naive one, and the full chain with
+/// each feature off in turn.
+pub fn chains() -> Vec<(&'static str, Chain)> {
+    let full = Features::default();
+    vec![
+        ("full chain", Chain::Baoxian(full)),
+        ("naive (plain jieba + QueryParser)", Chain::Naive),
+        ("without width/case folding", Chain::Baoxian(Features { fold_width_case: false, ..full })),
+        ("without traditional→simplified", Chain::Baoxian(Features { traditional_to_simplified: false, ..full })),
+        ("without domain dictionary", Chain::Baoxian(Features { domain_dictionary: false, ..full })),
+        ("without stopwords", Chain::Baoxian(Features { stopwords: false, ..full })),
+        ("without synonyms", Chain::Baoxian(Features { synonyms: false, ..full })),
+        ("without bigrams", Chain::Baoxian(Features { bigrams: false, ..full })),
+        ("baoxian chain, every feature off", Chain::Baoxian(Features::none())),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_with_quotes_commas_and_newlines() {
+        let r = csv_records("a,b\n\"x, \"\"y\"\"\nz\",2\n");
+        assert_eq!(r, vec![vec!["a", "b"], vec!["x, \"y\"\nz", "2"]]);
+    }
+
+    #[test]
+    fn metrics_by_hand() {
+        let labels = HashMap::from([("a".to_string(), 3u8), ("b".to_string(), 1)]);
+        let (rr, ndcg, recall) = score(&["x".into(), "a".into()], &labels);
+        assert_eq!(rr, 0.5);
+        assert_eq!(recall, 1.0);
+        let ideal = 7.0 + 1.0 / 3f64.log2();
+        assert!((ndcg - (7.0 / 3f64.log2()) / ideal).abs() < 1e-9);
+        assert_eq!(score(&[], &labels), (0.0, 0.0, 0.0));
+    }
+
+    #[test]
+    fn title_hashes_are_fnv1a() {
+        assert_eq!(title_hash(""), "cbf29ce484222325");
+        assert_eq!(title_hash("a"), "af63dc4c8601ec8c");
+    }
+}
