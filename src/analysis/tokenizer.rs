@@ -142,6 +142,26 @@ mod tests {
     }
 
     #[test]
+    fn every_dictionary_term_is_one_token_alone_and_in_a_sentence() {
+        let terms: Vec<&str> = crate::analysis::USER_DICT
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        assert!(terms.len() >= 300, "only {} terms", terms.len());
+        let mut split = Vec::new();
+        for term in &terms {
+            let alone = words(Granularity::Precise, term);
+            let framed = words(Granularity::Precise, &format!("请问{term}怎么办理"));
+            if alone != vec![term.to_string()] || !framed.contains(&term.to_string()) {
+                split.push(format!("{term}: {alone:?} / {framed:?}"));
+            }
+        }
+        assert!(split.is_empty(), "terms cut apart:\n{}", split.join("\n"));
+    }
+
+    #[test]
     fn stream_yields_every_token_once() {
         let mut t = ZhTokenizer::new(Granularity::Precise);
         let mut s = t.token_stream("医保卡余额");

@@ -35,8 +35,9 @@ pub struct Fields {
     pub section: Field,
     /// The answer text of a passage, or the summary of a teaser.
     pub body: Field,
-    /// Title, heading and body again as character bigrams (not stored): a weaker signal that
-    /// matches character sequences however jieba cut them.
+    /// Title and question heading again as character bigrams (not stored): a weaker signal
+    /// that matches character sequences however jieba cut them. Bodies are left out: they
+    /// doubled the index and the build time for 0.005 MRR@10 (BENCHMARKS.md).
     pub grams: Field,
     pub url: Field,
     pub source: Field,

@@ -555,7 +555,6 @@ fn documents(f: Fields, path: &Path, stamp: (u64, u64), hash: &str, article: &Ar
         if let Some(q) = &section.question {
             doc.add_text(f.grams, q);
         }
-        doc.add_text(f.grams, &section.answer);
         if let Some(url) = &article.url {
             doc.add_text(f.url, url);
         }
@@ -582,9 +581,6 @@ fn documents(f: Fields, path: &Path, stamp: (u64, u64), hash: &str, article: &Ar
         doc.add_text(f.title, &teaser.title);
         doc.add_text(f.body, teaser.summary.as_deref().unwrap_or(""));
         doc.add_text(f.grams, &teaser.title);
-        if let Some(summary) = &teaser.summary {
-            doc.add_text(f.grams, summary);
-        }
         if let Some(url) = &teaser.url {
             doc.add_text(f.url, url);
         }
