@@ -9,7 +9,8 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use baoxian::{Engine, Error, IndexOptions, IndexReport, SearchRequest};
+use baoxian::search::Sort;
+use baoxian::{Date, Engine, Error, IndexOptions, IndexReport, SearchRequest};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const DEFAULT_INDEX: &str = "index";
@@ -82,13 +83,7 @@ enum Command {
         dir: IndexDir,
     },
     /// Search the index: ranked answers, the best passage of each article
-    #[command(after_help = "Type words as you would ask them: 医保钱包 使用地, 医保断缴后再补缴多久能用. \
-        Question words (怎么, 如何, 吗 …) do not decide the ranking. Each answer is the best-matching \
-        passage of one article; teasers (related-article titles seen on other pages) rank below full \
-        articles. When no answer holds every word, answers holding most of them are shown and a note \
-        says so on stderr.\n\nWith --json the output is one document: {\"query\", \"total\", \"hits\": \
-        [{\"rank\", \"score\", \"kind\", \"title\", \"section\", \"snippet\", \"highlights\", \"date\", \
-        \"source\", \"path\", \"url\"}]}; highlights are [start, end) character offsets into snippet.")]
+    #[command(after_help = SEARCH_HELP)]
     Search {
         /// The query words
         #[arg(value_name = "QUERY", required = true, num_args = 1..)]
@@ -102,6 +97,15 @@ enum Command {
         /// Snippet length in characters
         #[arg(long, default_value_t = baoxian::search::snippet::DEFAULT_CHARS, value_name = "CHARS")]
         snippet_len: usize,
+        /// Only answers published on or after this day (2025-01-31, 2025/1/31, 2025年1月31日)
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        since: Option<Date>,
+        /// Only answers published on or before this day
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        until: Option<Date>,
+        /// Order of the answers
+        #[arg(long, value_enum, default_value_t = SortChoice::Relevance, value_name = "ORDER")]
+        sort: SortChoice,
         /// Print the answers as one JSON document
         #[arg(long)]
         json: bool,
@@ -122,6 +126,34 @@ enum Command {
         #[command(flatten)]
         dir: IndexDir,
     },
+}
+
+const SEARCH_HELP: &str = "\
+Query language:
+  医保钱包 使用地          plain words (or a whole question); answers meeting more words rank first
+  \"异地就医备案\"          these characters in this order
+  -宿州  -\"葡萄膜炎\"      leave out answers holding it
+  网上缴费 OR 线上缴费     either (binds the words on each side of OR)
+  title:参保地             the word must be in the title
+  source:社保网            only answers from that source
+  after:2025-01-01         published on or after (also --since); before:2025-07-31 (also --until)
+
+Question words (怎么, 如何, 吗 …) do not decide the ranking. Each answer is the best-matching passage \
+of one article; teasers (related-article titles seen on other pages) rank below full articles. When \
+no answer holds every word, answers holding most of them are shown and a note says so on stderr; so \
+does a note when part of the query could not be read as written (an unclosed quote, an unknown \
+field) and was searched as plain words.
+
+With --json the output is one document: {\"query\", \"total\", \"hits\": [{\"rank\", \"score\", \"kind\", \
+\"title\", \"section\", \"snippet\", \"highlights\", \"date\", \"source\", \"path\", \"url\"}]}; highlights are \
+[start, end) character offsets into snippet.";
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum SortChoice {
+    /// Best match first
+    Relevance,
+    /// Newest first
+    Date,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -163,12 +195,17 @@ fn dispatch(command: Command) -> Result<ExitCode, Error> {
             }
             Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
-        Command::Search { query, limit, offset, snippet_len, json, color, no_color, dir } => {
+        Command::Search { query, limit, offset, snippet_len, since, until, sort, json, color, no_color, dir } => {
             let engine = open_or_build_default(&dir)?;
-            let request = SearchRequest { query: query.join(" "), limit, offset, snippet_chars: snippet_len };
+            let sort = match sort {
+                SortChoice::Relevance => Sort::Relevance,
+                SortChoice::Date => Sort::Date,
+            };
+            let request =
+                SearchRequest { query: query.join(" "), limit, offset, snippet_chars: snippet_len, since, until, sort };
             let results = engine.search(&request)?;
-            if let Some(note) = &results.relaxed {
-                eprintln!("baoxian: {note}");
+            for note in results.notes.iter().chain(&results.relaxed) {
+                eprintln!("baoxian: note: {note}");
             }
             if json {
                 println!("{}", serde_json::to_string_pretty(&results).unwrap_or_default());
@@ -206,6 +243,11 @@ fn build(engine: &Engine, paths: &[PathBuf], options: &IndexOptions, quiet: bool
         line.clear();
     }
     report
+}
+
+/// A calendar day in the forms pages use.
+fn parse_date(text: &str) -> Result<Date, String> {
+    baoxian::ingest::meta::find_date(text).ok_or_else(|| format!("{text:?} is not a date: write it as 2025-01-31"))
 }
 
 /// `8M`, `512K`, `1G` or a number of bytes.

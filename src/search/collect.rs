@@ -16,6 +16,8 @@ pub struct Group {
     pub score: Score,
     pub doc: DocAddress,
     pub teaser: bool,
+    /// Publication date as `YYYYMMDD` (0 when unknown).
+    pub date: u64,
     title_hash: u64,
 }
 
@@ -27,6 +29,7 @@ pub struct SegmentGroups {
     group: Column<u64>,
     title_hash: Column<u64>,
     is_teaser: Column<u64>,
+    date: Column<u64>,
     best: HashMap<u64, Group>,
 }
 
@@ -51,6 +54,7 @@ impl Collector for BestPassagePerArticle {
             group: ff.u64("group")?,
             title_hash: ff.u64("title_hash")?,
             is_teaser: ff.u64("is_teaser")?,
+            date: ff.u64("date")?,
             best: HashMap::new(),
         })
     }
@@ -83,8 +87,10 @@ impl SegmentCollector for SegmentGroups {
             return;
         };
         let teaser = self.is_teaser.first(doc) == Some(1);
+        let score = if teaser { score * TEASER_WEIGHT } else { score };
         let g = Group {
-            score: if teaser { score * TEASER_WEIGHT } else { score },
+            score,
+            date: self.date.first(doc).unwrap_or(0),
             doc: DocAddress::new(self.segment, doc),
             teaser,
             title_hash: self.title_hash.first(doc).unwrap_or(0),

@@ -7,8 +7,12 @@
 //! jieba cut differently still answers. The query is built directly from terms: tantivy's
 //! QueryParser would turn a word that splits into several tokens into an exact phrase.
 
+use std::ops::Bound;
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+};
 use tantivy::schema::IndexRecordOption;
 
 use crate::analysis::synonyms::synonyms_of;
@@ -39,14 +43,20 @@ pub struct QueryWord {
 
 /// The meaningful words of a query, in order, each once.
 pub fn query_words(query: &str, features: &Features) -> Vec<QueryWord> {
+    let mut words = all_words(query, features);
+    if features.stopwords && words.iter().any(|w| !is_stopword(&w.text)) {
+        words.retain(|w| !is_stopword(&w.text));
+    }
+    words
+}
+
+/// The words of a query, in order, each once, question words included.
+fn all_words(query: &str, features: &Features) -> Vec<QueryWord> {
     let mut words: Vec<String> = Vec::new();
     for t in ZhTokenizer::with_features(Granularity::Precise, *features).tokens(query) {
         if !words.contains(&t.text) {
             words.push(t.text);
         }
-    }
-    if features.stopwords && words.iter().any(|w| !is_stopword(w)) {
-        words.retain(|w| !is_stopword(w));
     }
     let search = ZhTokenizer::with_features(Granularity::Search, *features);
     let precise = ZhTokenizer::with_features(Granularity::Precise, *features);
@@ -108,32 +118,244 @@ fn all_of(f: &Fields, words: &[String], weight: f32) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(musts.collect()))
 }
 
-/// A query matching passages that hold at least `minimum` of `words`.
-pub fn build(f: &Fields, features: &Features, words: &[QueryWord], minimum: usize) -> Box<dyn Query> {
-    let clauses: Vec<(Occur, Box<dyn Query>)> = words
-        .iter()
-        .map(|w| {
-            let mut alternatives = field_terms(f, &w.text, 1.0);
-            for part in &w.parts {
-                alternatives.extend(field_terms(f, part, PART_BOOST));
-            }
-            if features.bigrams
-                && let Some(q) = gram_sequence(f, features, &w.text)
-            {
-                alternatives.push((Occur::Should, boosted_box(q, GRAM_BOOST)));
-            }
-            for synonym in &w.synonyms {
-                alternatives.push((Occur::Should, all_of(f, synonym, SYNONYM_BOOST)));
-                if features.bigrams
-                    && let Some(q) = gram_sequence(f, features, &synonym.concat())
-                {
-                    alternatives.push((Occur::Should, boosted_box(q, GRAM_BOOST * SYNONYM_BOOST)));
+/// One way to satisfy a requirement of the query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Alternative {
+    /// A word (with its parts and synonyms).
+    Word(QueryWord),
+    /// Several words, all of them (one side of an `OR` that holds several words).
+    AllOf(Vec<QueryWord>),
+    /// An exact character sequence (normalised).
+    Phrase(String),
+}
+
+/// One requirement of the query: one of its alternatives must match. A query ranks passages by
+/// how many requirements they meet, then by BM25.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requirement {
+    pub alternatives: Vec<Alternative>,
+}
+
+impl Requirement {
+    /// A phrase-only requirement is never relaxed away: the user quoted it.
+    fn strict(&self) -> bool {
+        self.alternatives.iter().all(|a| matches!(a, Alternative::Phrase(_)))
+    }
+}
+
+/// Everything the search needs from a parsed query.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub requirements: Vec<Requirement>,
+    pub excluded: Vec<Alternative>,
+    pub in_title: Vec<String>,
+    pub sources: Vec<String>,
+    pub since: Option<crate::article::Date>,
+    pub until: Option<crate::article::Date>,
+    pub notes: Vec<String>,
+}
+
+impl Plan {
+    /// Requirements that may be relaxed (all but quoted phrases).
+    pub fn flexible(&self) -> usize {
+        self.requirements.iter().filter(|r| !r.strict()).count()
+    }
+
+    /// Whether there is nothing to look for at all (not even a filter).
+    pub fn is_empty(&self) -> bool {
+        self.requirements.is_empty()
+            && self.in_title.is_empty()
+            && self.sources.is_empty()
+            && self.since.is_none()
+            && self.until.is_none()
+    }
+}
+
+/// Score added for each requirement a passage meets, on top of BM25: about what one strong word
+/// match scores, so meeting more of the query's words weighs heavily without drowning a much
+/// better match. Measured on the relevance benchmark (BENCHMARKS.md): strict coverage-first
+/// ordering (a bonus far above any BM25) cost 0.08 MRR@10 on baoxianzhidao; 12 gave the best
+/// MRR there (0.855, against 0.845 with no bonus) and kept KUAKE-QTR level.
+pub const COVERAGE: f32 = 12.0;
+
+/// From a parsed query to the plan: words analysed, question words dropped across the whole
+/// query (when it has other words).
+pub fn plan(parsed: &super::syntax::ParsedQuery, features: &Features) -> Plan {
+    use super::syntax::Term;
+    let normalized = |t: &str| crate::analysis::normalize::Normalized::new(t, features.normalizer()).text().to_string();
+    let phrase = |t: &str| {
+        let n: String = normalized(t).chars().filter(|c| c.is_alphanumeric()).collect();
+        (!n.is_empty()).then_some(Alternative::Phrase(n))
+    };
+    let mut requirements: Vec<Requirement> = Vec::new();
+    for group in &parsed.wanted {
+        if let [Term::Words(text)] = group.as_slice() {
+            for w in all_words(text, features) {
+                if !requirements.iter().any(|r| r.alternatives == [Alternative::Word(w.clone())]) {
+                    requirements.push(Requirement { alternatives: vec![Alternative::Word(w)] });
                 }
             }
-            (Occur::Should, Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>)
+            continue;
+        }
+        let alternatives: Vec<Alternative> = group
+            .iter()
+            .filter_map(|t| match t {
+                Term::Phrase(p) => phrase(p),
+                Term::Words(w) => {
+                    let mut words = all_words(w, features);
+                    match words.len() {
+                        0 => None,
+                        1 => words.pop().map(Alternative::Word),
+                        _ => Some(Alternative::AllOf(words)),
+                    }
+                }
+            })
+            .collect();
+        if !alternatives.is_empty() {
+            requirements.push(Requirement { alternatives });
+        }
+    }
+    let is_question_word =
+        |r: &Requirement| matches!(r.alternatives.as_slice(), [Alternative::Word(w)] if is_stopword(&w.text));
+    if features.stopwords && requirements.iter().any(|r| !is_question_word(r)) {
+        requirements.retain(|r| !is_question_word(r));
+    }
+    let excluded = parsed
+        .excluded
+        .iter()
+        .filter_map(|t| match t {
+            Term::Phrase(p) => phrase(p),
+            Term::Words(w) => {
+                let words: Vec<QueryWord> = all_words(w, features)
+                    .into_iter()
+                    .map(|w| QueryWord { parts: Vec::new(), synonyms: Vec::new(), ..w })
+                    .collect();
+                (!words.is_empty()).then_some(Alternative::AllOf(words))
+            }
         })
         .collect();
-    Box::new(BooleanQuery::with_minimum_required_clauses(clauses, minimum.clamp(1, words.len().max(1))))
+    let in_title = parsed.in_title.iter().flat_map(|t| all_words(t, features)).map(|w| w.text).collect();
+    Plan {
+        requirements,
+        excluded,
+        in_title,
+        sources: parsed.sources.clone(),
+        since: parsed.since,
+        until: parsed.until,
+        notes: parsed.notes.clone(),
+    }
+}
+
+/// The character sequence `text` (normalised) in title, heading or body: on the bigram field for
+/// title and heading, as adjacent words (character positions) in the body.
+fn phrase_query(f: &Fields, features: &Features, text: &str) -> Box<dyn Query> {
+    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if let Some(q) = gram_sequence(f, features, text) {
+        alternatives.push((Occur::Should, boosted_box(q, TITLE_BOOST)));
+    }
+    let tokens = ZhTokenizer::with_features(Granularity::Precise, *features).tokens(text);
+    if let Some(first) = tokens.first().map(|t| t.position) {
+        for (field, boost) in [(f.body, 1.0), (f.section, SECTION_BOOST), (f.title, TITLE_BOOST)] {
+            let q: Box<dyn Query> = if tokens.len() == 1 {
+                Box::new(TermQuery::new(Term::from_field_text(field, &tokens[0].text), IndexRecordOption::WithFreqs))
+            } else {
+                let terms =
+                    tokens.iter().map(|t| (t.position - first, Term::from_field_text(field, &t.text))).collect();
+                Box::new(PhraseQuery::new_with_offset_and_slop(terms, 0))
+            };
+            alternatives.push((Occur::Should, boosted_box(q, boost)));
+        }
+    }
+    Box::new(BooleanQuery::new(alternatives))
+}
+
+fn word_query(f: &Fields, features: &Features, w: &QueryWord) -> Box<dyn Query> {
+    let mut alternatives = field_terms(f, &w.text, 1.0);
+    for part in &w.parts {
+        alternatives.extend(field_terms(f, part, PART_BOOST));
+    }
+    if features.bigrams
+        && let Some(q) = gram_sequence(f, features, &w.text)
+    {
+        alternatives.push((Occur::Should, boosted_box(q, GRAM_BOOST)));
+    }
+    for synonym in &w.synonyms {
+        alternatives.push((Occur::Should, all_of(f, synonym, SYNONYM_BOOST)));
+        if features.bigrams
+            && let Some(q) = gram_sequence(f, features, &synonym.concat())
+        {
+            alternatives.push((Occur::Should, boosted_box(q, GRAM_BOOST * SYNONYM_BOOST)));
+        }
+    }
+    Box::new(BooleanQuery::new(alternatives))
+}
+
+fn alternative_query(f: &Fields, features: &Features, a: &Alternative) -> Box<dyn Query> {
+    match a {
+        Alternative::Word(w) => word_query(f, features, w),
+        Alternative::AllOf(words) => {
+            Box::new(BooleanQuery::new(words.iter().map(|w| (Occur::Must, word_query(f, features, w))).collect()))
+        }
+        Alternative::Phrase(p) => phrase_query(f, features, p),
+    }
+}
+
+/// The tantivy query of a plan: passages meeting at least `minimum` of the flexible
+/// requirements (and every quoted phrase), none of the exclusions, all filters.
+pub fn build(f: &Fields, features: &Features, plan: &Plan, minimum: usize) -> Box<dyn Query> {
+    let mut flexible: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for r in &plan.requirements {
+        let any: Box<dyn Query> = Box::new(BooleanQuery::new(
+            r.alternatives.iter().map(|a| (Occur::Should, alternative_query(f, features, a))).collect(),
+        ));
+        let counted: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+            (Occur::Should, any.box_clone()),
+            (Occur::Should, Box::new(ConstScoreQuery::new(any, COVERAGE))),
+        ]));
+        if r.strict() {
+            clauses.push((Occur::Must, counted));
+        } else {
+            flexible.push((Occur::Should, counted));
+        }
+    }
+    if !flexible.is_empty() {
+        let minimum = minimum.clamp(1, flexible.len());
+        clauses.push((Occur::Must, Box::new(BooleanQuery::with_minimum_required_clauses(flexible, minimum))));
+    }
+    for a in &plan.excluded {
+        clauses.push((Occur::MustNot, alternative_query(f, features, a)));
+    }
+    for w in &plan.in_title {
+        let q = TermQuery::new(Term::from_field_text(f.title, w), IndexRecordOption::WithFreqs);
+        clauses.push((Occur::Must, boosted(q, TITLE_BOOST)));
+    }
+    if !plan.sources.is_empty() {
+        let any = plan
+            .sources
+            .iter()
+            .map(|s| {
+                let q: Box<dyn Query> =
+                    Box::new(TermQuery::new(Term::from_field_text(f.source, s), IndexRecordOption::Basic));
+                (Occur::Should, q)
+            })
+            .collect();
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0))));
+    }
+    if plan.since.is_some() || plan.until.is_some() {
+        let bound = |d: Option<crate::article::Date>, lower: bool| match d {
+            Some(d) if lower => Bound::Included(Term::from_field_u64(f.date, d.as_number())),
+            Some(d) => Bound::Included(Term::from_field_u64(f.date, d.as_number())),
+            None => Bound::Unbounded,
+        };
+        let range = RangeQuery::new(bound(plan.since, true), bound(plan.until, false));
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(range), 0.0))));
+    }
+    if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
+        // only exclusions: everything but them
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0))));
+    }
+    Box::new(BooleanQuery::new(clauses))
 }
 
 fn boosted_box(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
@@ -141,15 +363,31 @@ fn boosted_box(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
 }
 
 /// Every term a match may have been made through (for highlighting).
-pub fn highlight_terms(words: &[QueryWord]) -> Vec<String> {
+pub fn highlight_terms(plan: &Plan) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for w in words {
-        let synonyms = w.synonyms.iter().flatten();
-        for t in std::iter::once(&w.text).chain(&w.parts).chain(synonyms) {
-            if !out.contains(t) {
-                out.push(t.clone());
+    let mut add = |t: &String| {
+        if !out.contains(t) {
+            out.push(t.clone());
+        }
+    };
+    let mut words = |w: &QueryWord| {
+        add(&w.text);
+        w.parts.iter().for_each(&mut add);
+        w.synonyms.iter().flatten().for_each(&mut add);
+    };
+    for r in &plan.requirements {
+        for a in &r.alternatives {
+            match a {
+                Alternative::Word(w) => words(w),
+                Alternative::AllOf(ws) => ws.iter().for_each(&mut words),
+                Alternative::Phrase(p) => {
+                    words(&QueryWord { text: p.clone(), parts: Vec::new(), synonyms: Vec::new() })
+                }
             }
         }
+    }
+    for w in &plan.in_title {
+        words(&QueryWord { text: w.clone(), parts: Vec::new(), synonyms: Vec::new() });
     }
     out
 }
