@@ -76,8 +76,20 @@ fn search_json_has_the_documented_shape() {
     assert!(!hits.is_empty() && hits.len() <= 3);
     for (i, hit) in hits.iter().enumerate() {
         let keys: Vec<&str> = hit.as_object().unwrap().keys().map(String::as_str).collect();
-        let mut expected =
-            vec!["rank", "score", "kind", "title", "section", "snippet", "highlights", "date", "source", "path", "url"];
+        let mut expected = vec![
+            "rank",
+            "score",
+            "kind",
+            "title",
+            "section",
+            "snippet",
+            "highlights",
+            "date",
+            "source",
+            "path",
+            "url",
+            "similar",
+        ];
         expected.sort();
         let mut keys = keys.clone();
         keys.sort();

@@ -270,3 +270,47 @@ fn synonyms_widen_a_query() {
     assert!(r.hits[0].snippet.contains("社会保障卡"));
     assert!(!r.hits[0].highlights.is_empty());
 }
+
+#[test]
+fn templated_copies_and_reposts_fold_into_one_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("c");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let body = "医保参保地的变更可通过线上或线下方式办理。线上办理：下载并登录医保服务平台APP，点击首页医疗保险电子凭证，进入详情页后选择参保地，切换至目标参保地。若原参保地未停保，需先通过APP或联系原参保地医疗保险部门办理停保手续。线下办理：携带身份证、户口簿或居住证原件及复印件，前往新参保地医保经办机构提交材料，工作人员审核后办理变更手续。办理时限：线上办理一般即时生效，线下办理15个工作日内完成转移接续。";
+    for (file, city, date) in
+        [("a.txt", "益阳", "2025-07-31"), ("b.txt", "长沙", "2025-07-30"), ("c.txt", "海东", "2025-07-29")]
+    {
+        let text = text_page(
+            &format!("{city}医保参保地怎么变更"),
+            date,
+            &[&body.replace("医保服务平台", &format!("{city}医保服务平台"))],
+        );
+        std::fs::write(corpus.join(file), text).unwrap();
+    }
+    // a repost of a.txt under another date line: not byte-identical, so not a duplicate file
+    let repost =
+        text_page("益阳医保参保地怎么变更", "2025-08-02", &[&body.replace("医保服务平台", "益阳医保服务平台")]);
+    std::fs::write(corpus.join("a-repost.txt"), repost).unwrap();
+    std::fs::write(
+        corpus.join("other.txt"),
+        text_page(
+            "医保参保地变更后个人账户怎么办",
+            "2025-07-01",
+            &["参保地变更后，职工医保个人账户余额随医疗保险关系转移，转入地医保部门同步接收，缴费年限累计计算。"],
+        ),
+    )
+    .unwrap();
+    let engine = Engine::create(dir.path().join("i")).unwrap();
+    assert_eq!(engine.index_paths(&[&corpus], &IndexOptions::default()).unwrap().added, 5);
+
+    let folded = search(&engine, "参保地 变更");
+    assert_eq!(folded.total, 2, "{:?}", folded.hits.iter().map(|h| (&h.title, h.similar)).collect::<Vec<_>>());
+    let templated = folded.hits.iter().find(|h| h.title.ends_with("医保参保地怎么变更")).unwrap();
+    assert_eq!(templated.similar, 3);
+    let other = folded.hits.iter().find(|h| h.title.contains("个人账户")).unwrap();
+    assert_eq!(other.similar, 0);
+
+    let all = engine.search(&SearchRequest { collapse: false, ..SearchRequest::new("参保地 变更") }).unwrap();
+    assert_eq!(all.total, 5);
+    assert!(all.hits.iter().all(|h| h.similar == 0));
+}

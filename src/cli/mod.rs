@@ -106,6 +106,9 @@ enum Command {
         /// Order of the answers
         #[arg(long, value_enum, default_value_t = SortChoice::Relevance, value_name = "ORDER")]
         sort: SortChoice,
+        /// Show near-duplicate articles (reposts, templated copies) each as its own answer
+        #[arg(long)]
+        no_collapse: bool,
         /// Print the answers as one JSON document
         #[arg(long)]
         json: bool,
@@ -145,8 +148,9 @@ does a note when part of the query could not be read as written (an unclosed quo
 field) and was searched as plain words.
 
 With --json the output is one document: {\"query\", \"total\", \"hits\": [{\"rank\", \"score\", \"kind\", \
-\"title\", \"section\", \"snippet\", \"highlights\", \"date\", \"source\", \"path\", \"url\"}]}; highlights are \
-[start, end) character offsets into snippet.";
+\"title\", \"section\", \"snippet\", \"highlights\", \"date\", \"source\", \"path\", \"url\", \"similar\"}]}; highlights are [start, end) character offsets into snippet; \
+similar counts the near-duplicates (reposts, templated copies) folded into the answer (--no-collapse \
+shows them all).";
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum SortChoice {
@@ -195,14 +199,35 @@ fn dispatch(command: Command) -> Result<ExitCode, Error> {
             }
             Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
-        Command::Search { query, limit, offset, snippet_len, since, until, sort, json, color, no_color, dir } => {
+        Command::Search {
+            query,
+            limit,
+            offset,
+            snippet_len,
+            since,
+            until,
+            sort,
+            no_collapse,
+            json,
+            color,
+            no_color,
+            dir,
+        } => {
             let engine = open_or_build_default(&dir)?;
             let sort = match sort {
                 SortChoice::Relevance => Sort::Relevance,
                 SortChoice::Date => Sort::Date,
             };
-            let request =
-                SearchRequest { query: query.join(" "), limit, offset, snippet_chars: snippet_len, since, until, sort };
+            let request = SearchRequest {
+                query: query.join(" "),
+                limit,
+                offset,
+                snippet_chars: snippet_len,
+                since,
+                until,
+                sort,
+                collapse: !no_collapse,
+            };
             let results = engine.search(&request)?;
             for note in results.notes.iter().chain(&results.relaxed) {
                 eprintln!("baoxian: note: {note}");

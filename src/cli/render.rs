@@ -45,7 +45,8 @@ pub fn results(results: &SearchResults, offset: usize, colour: bool) {
             Kind::Article => "",
             Kind::Teaser => "  [相关文章]",
         };
-        println!("{:>2}. {}{}", hit.rank, paint(BOLD, &hit.title), kind);
+        let similar = if hit.similar > 0 { format!("  (+{} similar)", hit.similar) } else { String::new() };
+        println!("{:>2}. {}{}{}", hit.rank, paint(BOLD, &hit.title), kind, similar);
         if let Some(section) = &hit.section {
             println!("    问: {section}");
         }

@@ -2,6 +2,7 @@
 
 pub mod lock;
 pub mod schema;
+pub mod simhash;
 pub mod stats;
 pub mod sync;
 

@@ -52,6 +52,10 @@ pub struct Fields {
     pub title_hash: Field,
     /// 1 for teasers, 0 otherwise (a fast field, read while collecting).
     pub is_teaser: Field,
+    /// SimHash of the article's text, two halves (see `simhash`): near-duplicates fold into one
+    /// answer.
+    pub simhash: Field,
+    pub simhash2: Field,
 }
 
 /// Builds the schema and its fields.
@@ -90,6 +94,8 @@ pub fn build() -> (Schema, Fields) {
         group: b.add_u64_field("group", FAST),
         title_hash: b.add_u64_field("title_hash", FAST),
         is_teaser: b.add_u64_field("is_teaser", FAST),
+        simhash: b.add_u64_field("simhash", FAST),
+        simhash2: b.add_u64_field("simhash2", FAST),
     };
     (b.build(), fields)
 }

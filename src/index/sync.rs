@@ -262,7 +262,10 @@ impl IndexHandle {
                         .map_err(|e| Problem::Failed(format!("cannot read: {e}")))
                         .and_then(|content| {
                             let hash = blake3::hash(&content).to_hex().to_string();
-                            ingest::parse_file(&c.path, &content).map(|a| (a, hash, content.len() as u64))
+                            ingest::parse_file(&c.path, &content).map(|a| {
+                                let fingerprint = super::simhash::simhash(&article_text(&a));
+                                (a, hash, content.len() as u64, fingerprint)
+                            })
                         });
                     (*c, plan, outcome)
                 })
@@ -274,7 +277,7 @@ impl IndexHandle {
                     _ => None,
                 };
                 match outcome {
-                    Ok((article, hash, len)) => {
+                    Ok((article, hash, len, fingerprint)) => {
                         if let Some(old) = replaces {
                             writer.delete_term(file_term(f, old));
                         }
@@ -286,7 +289,7 @@ impl IndexHandle {
                         report.parsed_files += 1;
                         report.parsed_bytes += len;
                         bytes += len;
-                        for doc in documents(f, &c.path, (len, c.mtime), &hash, &article) {
+                        for doc in documents(f, &c.path, (len, c.mtime), &hash, &article, fingerprint) {
                             match doc.get_first(f.kind).and_then(|v| v.as_str()) {
                                 Some(kind::PASSAGE) => report.passages += 1,
                                 Some(kind::TEASER) => report.teasers += 1,
@@ -326,7 +329,8 @@ impl IndexHandle {
         let tantivy = |e| super::tantivy_error(&self.dir, e);
         let mut writer = self.writer(IndexOptions::default().memory_mb)?;
         for (key, article) in articles {
-            for doc in documents(self.fields, Path::new(key), (0, 0), "", article) {
+            let fingerprint = super::simhash::simhash(&article_text(article));
+            for doc in documents(self.fields, Path::new(key), (0, 0), "", article, fingerprint) {
                 writer.add_document(doc).map_err(tantivy)?;
             }
         }
@@ -539,7 +543,26 @@ fn file_record(f: Fields, path: &Path, stamp: (u64, u64), hash: &str, article: O
 }
 
 /// The tantivy documents of one article file: its passages, its teasers and its file record.
-fn documents(f: Fields, path: &Path, stamp: (u64, u64), hash: &str, article: &Article) -> Vec<TantivyDocument> {
+/// The text an article's near-duplicate fingerprint is taken over: title, headings, answers.
+fn article_text(article: &Article) -> String {
+    let mut text = article.title.clone();
+    for s in &article.sections {
+        text.push('\n');
+        text.push_str(s.question.as_deref().unwrap_or(""));
+        text.push('\n');
+        text.push_str(&s.answer);
+    }
+    text
+}
+
+fn documents(
+    f: Fields,
+    path: &Path,
+    stamp: (u64, u64),
+    hash: &str,
+    article: &Article,
+    fingerprint: [u64; 2],
+) -> Vec<TantivyDocument> {
     let file = path.to_string_lossy();
     let identity = article.url.as_deref().unwrap_or(&file);
     let title_hash = schema::hash64(&schema::title_key(&article.title));
@@ -571,6 +594,8 @@ fn documents(f: Fields, path: &Path, stamp: (u64, u64), hash: &str, article: &Ar
         doc.add_u64(f.group, schema::hash64(identity));
         doc.add_u64(f.title_hash, title_hash);
         doc.add_u64(f.is_teaser, 0);
+        doc.add_u64(f.simhash, fingerprint[0]);
+        doc.add_u64(f.simhash2, fingerprint[1]);
         docs.push(doc);
     }
     for teaser in &article.teasers {
@@ -596,6 +621,10 @@ fn documents(f: Fields, path: &Path, stamp: (u64, u64), hash: &str, article: &Ar
         doc.add_u64(f.group, schema::hash64(&format!("teaser:{key}")));
         doc.add_u64(f.title_hash, schema::hash64(&key));
         doc.add_u64(f.is_teaser, 1);
+        let summary = teaser.summary.as_deref().unwrap_or("");
+        let [h0, h1] = super::simhash::simhash(&format!("{}\n{summary}", teaser.title));
+        doc.add_u64(f.simhash, h0);
+        doc.add_u64(f.simhash2, h1);
         docs.push(doc);
     }
     docs.push(file_record(f, path, stamp, hash, Some(article)));

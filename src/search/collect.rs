@@ -7,6 +7,8 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
+use crate::index::simhash::{NEAR, near};
+
 /// A teaser's score is multiplied by this: a full article with the same strength of match wins.
 pub const TEASER_WEIGHT: f32 = 0.6;
 
@@ -18,6 +20,10 @@ pub struct Group {
     pub teaser: bool,
     /// Publication date as `YYYYMMDD` (0 when unknown).
     pub date: u64,
+    /// Near-duplicate fingerprint of the article.
+    pub simhash: [u64; 2],
+    /// Near-duplicates folded into this answer (set by [`fold_near_duplicates`]).
+    pub similar: usize,
     title_hash: u64,
 }
 
@@ -30,6 +36,7 @@ pub struct SegmentGroups {
     title_hash: Column<u64>,
     is_teaser: Column<u64>,
     date: Column<u64>,
+    simhash: [Column<u64>; 2],
     best: HashMap<u64, Group>,
 }
 
@@ -55,6 +62,7 @@ impl Collector for BestPassagePerArticle {
             title_hash: ff.u64("title_hash")?,
             is_teaser: ff.u64("is_teaser")?,
             date: ff.u64("date")?,
+            simhash: [ff.u64("simhash")?, ff.u64("simhash2")?],
             best: HashMap::new(),
         })
     }
@@ -91,6 +99,8 @@ impl SegmentCollector for SegmentGroups {
         let g = Group {
             score,
             date: self.date.first(doc).unwrap_or(0),
+            simhash: [self.simhash[0].first(doc).unwrap_or(0), self.simhash[1].first(doc).unwrap_or(0)],
+            similar: 0,
             doc: DocAddress::new(self.segment, doc),
             teaser,
             title_hash: self.title_hash.first(doc).unwrap_or(0),
@@ -101,4 +111,38 @@ impl SegmentCollector for SegmentGroups {
     fn harvest(self) -> Self::Fruit {
         self.best
     }
+}
+
+/// Folds near-duplicates into the best-ranked of them: `groups` in rank order in, the answers
+/// kept out, each with the number of near-duplicates it hides. Fingerprints within
+/// [`NEAR`] bits share at least one of `NEAR + 1` bands exactly (pigeonhole), so candidates
+/// are found by band look-ups, not by comparing every pair.
+pub fn fold_near_duplicates(groups: Vec<Group>) -> Vec<Group> {
+    const BANDS: u32 = NEAR + 1;
+    let band = |h: [u64; 2], i: u32| {
+        let bits = u128::from(h[0]) | (u128::from(h[1]) << 64);
+        let width = 128 / BANDS;
+        let shift = i * width;
+        let len = if i + 1 == BANDS { 128 - shift } else { width };
+        (i, ((bits >> shift) & ((1u128 << len) - 1)) as u64)
+    };
+    let mut kept: Vec<Group> = Vec::with_capacity(groups.len());
+    let mut index: HashMap<(u32, u64), Vec<usize>> = HashMap::new();
+    for g in groups {
+        let twin = (0..BANDS)
+            .filter_map(|i| index.get(&band(g.simhash, i)))
+            .flatten()
+            .copied()
+            .find(|&k| near(kept[k].simhash, g.simhash));
+        match twin {
+            Some(k) => kept[k].similar += 1,
+            None => {
+                for i in 0..BANDS {
+                    index.entry(band(g.simhash, i)).or_default().push(kept.len());
+                }
+                kept.push(g);
+            }
+        }
+    }
+    kept
 }

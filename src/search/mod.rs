@@ -33,6 +33,8 @@ pub struct SearchRequest {
     pub until: Option<Date>,
     /// Order of the answers.
     pub sort: Sort,
+    /// Fold near-duplicate articles (reposts, templated copies) into one answer.
+    pub collapse: bool,
 }
 
 /// Order of the answers.
@@ -56,6 +58,7 @@ impl SearchRequest {
             since: None,
             until: None,
             sort: Sort::Relevance,
+            collapse: true,
         }
     }
 }
@@ -84,6 +87,8 @@ pub struct Answer {
     pub source: Option<String>,
     pub path: String,
     pub url: Option<String>,
+    /// Near-duplicates of this answer (reposts, templated copies) hidden behind it.
+    pub similar: usize,
 }
 
 /// The answers to a query.
@@ -140,6 +145,9 @@ impl IndexHandle {
         if request.sort == Sort::Date || plan.requirements.is_empty() {
             groups.sort_by(|a, b| b.date.cmp(&a.date).then(b.score.total_cmp(&a.score)).then(a.doc.cmp(&b.doc)));
         }
+        if request.collapse {
+            groups = collect::fold_near_duplicates(groups);
+        }
         let terms = query::highlight_terms(&plan);
         let f = self.fields;
         let mut hits = Vec::new();
@@ -161,6 +169,7 @@ impl IndexHandle {
                 source: text(f.source),
                 path: text(f.file).map(|p| display(Path::new(&p))).unwrap_or_default(),
                 url: text(f.url),
+                similar: g.similar,
             });
         }
         Ok(SearchResults { query: request.query.clone(), total: groups.len(), hits, relaxed, notes: plan.notes })

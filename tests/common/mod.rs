@@ -32,6 +32,9 @@ pub fn generated_pages(dir: &Path, n: usize, seed: u64) {
     let mut sentences: Vec<String> = Vec::new();
     for entry in std::fs::read_dir(shipped_corpus()).unwrap() {
         let path = entry.unwrap().path();
+        if !path.extension().is_some_and(|e| e == "txt" || e == "html" || e == "htm") {
+            continue;
+        }
         let Ok(article) = baoxian::ingest::parse_file(&path, &std::fs::read(&path).unwrap()) else { continue };
         for section in &article.sections {
             let answer = section.answer.replace('\n', "。");
