@@ -22,14 +22,14 @@ fn mix(mut z: u64) -> u64 {
 /// The SimHash of `text`, as two 64-bit halves.
 pub fn simhash(text: &str) -> [u64; 2] {
     let normalized = Normalized::new(text, Normalizer::default());
-    let chars: Vec<u64> = normalized.text().chars().filter(|c| c.is_alphanumeric()).map(|c| u64::from(c)).collect();
+    let chars: Vec<u64> = normalized.text().chars().filter(|c| c.is_alphanumeric()).map(u64::from).collect();
     if chars.len() < 4 {
         let h = mix(chars.iter().fold(0u64, |a, &c| a.rotate_left(21) ^ c));
         return [h, mix(h)];
     }
     let mut votes = [[0i32; 64]; 2];
     for w in chars.windows(4) {
-        let h0 = mix((w[0] << 42) ^ (w[1] << 21) ^ w[2] ^ (w[3] << 53 | w[3] >> 11));
+        let h0 = mix((w[0] << 42) ^ (w[1] << 21) ^ w[2] ^ w[3].rotate_right(11));
         let h1 = mix(h0 ^ 0x9E37_79B9_7F4A_7C15);
         for (votes, h) in votes.iter_mut().zip([h0, h1]) {
             for (bit, v) in votes.iter_mut().enumerate() {
