@@ -67,6 +67,8 @@ pub struct Teaser {
     pub date: Option<Date>,
     pub category: Option<String>,
     pub url: Option<String>,
+    /// Region tags (`安徽省`, `安徽省/宿州市`), see [`crate::ingest::region`].
+    pub regions: Vec<String>,
 }
 
 /// Everything extracted from one page.
@@ -79,6 +81,8 @@ pub struct Article {
     pub category: Option<String>,
     pub sections: Vec<Section>,
     pub teasers: Vec<Teaser>,
+    /// Region tags (`安徽省`, `安徽省/宿州市`), see [`crate::ingest::region`].
+    pub regions: Vec<String>,
 }
 
 impl Article {

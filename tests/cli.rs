@@ -54,7 +54,7 @@ fn piped_output_marks_highlights_with_brackets() {
     let o = baoxian(dir.path(), &["search", "海东", "网上缴费", "--limit", "1"]);
     let out = stdout(&o);
     assert!(out.contains("问: 青海海东2025医保缴费怎么网上缴费呢?"), "{out}");
-    assert!(out.contains("2025-07-31 · 社保网 · corpus/手机上更改医保参保地的详细步骤来了.txt"), "{out}");
+    assert!(out.contains("2025-07-31 · 社保网 · 海东市 · corpus/手机上更改医保参保地的详细步骤来了.txt"), "{out}");
     assert!(out.contains("【网上缴费】"), "{out}");
     assert!(!out.contains('\x1b'));
     let coloured = baoxian(dir.path(), &["search", "海东", "网上缴费", "--color", "always"]);
@@ -89,6 +89,7 @@ fn search_json_has_the_documented_shape() {
             "path",
             "url",
             "similar",
+            "region",
         ];
         expected.sort();
         let mut keys = keys.clone();

@@ -211,3 +211,21 @@ fn hostile_queries_never_crash_the_command() {
         }
     }
 }
+
+#[test]
+fn regions_filter_and_favour_answers_about_a_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = engine(dir.path());
+    // the page names 宿州 in its title: tagged 安徽省 and 安徽省/宿州市
+    let r = run(&e, "异地就医 region:安徽");
+    assert_eq!(titles(&r), vec!["宿州异地就医怎么报销"]);
+    assert_eq!(r.hits[0].region, vec!["安徽省", "安徽省/宿州市"]);
+    let req = SearchRequest { region: Some("宿州市".into()), limit: 20, ..SearchRequest::new("就医") };
+    assert_eq!(titles(&e.search(&req).unwrap()), vec!["宿州异地就医怎么报销"]);
+    assert!(run(&e, "就医 region:青海").hits.is_empty());
+    // 安徽 is nowhere in the text, yet the page about a city of 安徽 answers first
+    let r = run(&e, "安徽 异地就医");
+    assert_eq!(r.hits[0].title, "宿州异地就医怎么报销");
+    let r = run(&e, "就医 region:火星");
+    assert!(r.notes.iter().any(|n| n.contains("火星")), "{:?}", r.notes);
+}

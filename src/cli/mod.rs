@@ -109,6 +109,9 @@ enum Command {
         /// Show near-duplicate articles (reposts, templated copies) each as its own answer
         #[arg(long)]
         no_collapse: bool,
+        /// Only answers about this province or city (安徽, 宿州, 宿州市; also region: in the query)
+        #[arg(long, value_name = "PLACE")]
+        region: Option<String>,
         /// Print the answers as one JSON document
         #[arg(long)]
         json: bool,
@@ -139,6 +142,8 @@ Query language:
   网上缴费 OR 线上缴费     either (binds the words on each side of OR)
   title:参保地             the word must be in the title
   source:社保网            only answers from that source
+  region:安徽              only answers about that province or city (also --region); a place among
+                           the words also favours answers about it
   after:2025-01-01         published on or after (also --since); before:2025-07-31 (also --until)
 
 Question words (怎么, 如何, 吗 …) do not decide the ranking. Each answer is the best-matching passage \
@@ -148,7 +153,7 @@ does a note when part of the query could not be read as written (an unclosed quo
 field) and was searched as plain words.
 
 With --json the output is one document: {\"query\", \"total\", \"hits\": [{\"rank\", \"score\", \"kind\", \
-\"title\", \"section\", \"snippet\", \"highlights\", \"date\", \"source\", \"path\", \"url\", \"similar\"}]}; highlights are [start, end) character offsets into snippet; \
+\"title\", \"section\", \"snippet\", \"highlights\", \"date\", \"source\", \"path\", \"url\", \"similar\", \"region\"}]}; highlights are [start, end) character offsets into snippet; \
 similar counts the near-duplicates (reposts, templated copies) folded into the answer (--no-collapse \
 shows them all).";
 
@@ -208,6 +213,7 @@ fn dispatch(command: Command) -> Result<ExitCode, Error> {
             until,
             sort,
             no_collapse,
+            region,
             json,
             color,
             no_color,
@@ -227,6 +233,7 @@ fn dispatch(command: Command) -> Result<ExitCode, Error> {
                 until,
                 sort,
                 collapse: !no_collapse,
+                region,
             };
             let results = engine.search(&request)?;
             for note in results.notes.iter().chain(&results.relaxed) {

@@ -57,6 +57,9 @@ pub fn results(results: &SearchResults, offset: usize, colour: bool) {
         if let Some(s) = &hit.source {
             facts.push(s.clone());
         }
+        if let Some(place) = hit.region.iter().max_by_key(|r| r.len()) {
+            facts.push(place.rsplit('/').next().unwrap_or(place).to_string());
+        }
         facts.push(hit.path.clone());
         println!("    {}", paint(DIM, &facts.join(" · ")));
         if !hit.snippet.is_empty() {

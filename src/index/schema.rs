@@ -42,6 +42,8 @@ pub struct Fields {
     pub url: Field,
     pub source: Field,
     pub category: Field,
+    /// Region tags, several per document (`安徽省`, `安徽省/宿州市`).
+    pub region: Field,
     /// Publication date as `YYYYMMDD`.
     pub date: Field,
     /// Number of the passage within its article (0-based).
@@ -89,6 +91,7 @@ pub fn build() -> (Schema, Fields) {
         url: b.add_text_field("url", STRING | STORED),
         source: b.add_text_field("source", STRING | STORED),
         category: b.add_text_field("category", STRING | STORED),
+        region: b.add_text_field("region", STRING | STORED),
         date: b.add_u64_field("date", INDEXED | FAST | STORED),
         section_no: b.add_u64_field("section_no", STORED),
         group: b.add_u64_field("group", FAST),

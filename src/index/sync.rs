@@ -329,6 +329,9 @@ impl IndexHandle {
         let tantivy = |e| super::tantivy_error(&self.dir, e);
         let mut writer = self.writer(IndexOptions::default().memory_mb)?;
         for (key, article) in articles {
+            let mut article = article.clone();
+            crate::ingest::tag_regions(&mut article);
+            let article = &article;
             let fingerprint = super::simhash::simhash(&article_text(article));
             for doc in documents(self.fields, Path::new(key), (0, 0), "", article, fingerprint) {
                 writer.add_document(doc).map_err(tantivy)?;
@@ -590,6 +593,9 @@ fn documents(
         if let Some(d) = article.date {
             doc.add_u64(f.date, d.as_number());
         }
+        for r in &article.regions {
+            doc.add_text(f.region, r);
+        }
         doc.add_u64(f.section_no, i as u64);
         doc.add_u64(f.group, schema::hash64(identity));
         doc.add_u64(f.title_hash, title_hash);
@@ -620,6 +626,9 @@ fn documents(
         }
         doc.add_u64(f.group, schema::hash64(&format!("teaser:{key}")));
         doc.add_u64(f.title_hash, schema::hash64(&key));
+        for r in &teaser.regions {
+            doc.add_text(f.region, r);
+        }
         doc.add_u64(f.is_teaser, 1);
         let summary = teaser.summary.as_deref().unwrap_or("");
         let [h0, h1] = super::simhash::simhash(&format!("{}\n{summary}", teaser.title));

@@ -163,6 +163,7 @@ pub fn parse(html: &str) -> Option<Article> {
         title,
         sections,
         teasers: teasers(&doc),
+        regions: Vec::new(),
     };
     let mut article = article;
     if let Some(base) = article.url.as_deref().and_then(site_root) {
@@ -331,6 +332,7 @@ fn teaser_items(container: ElementRef<'_>) -> Vec<Teaser> {
                 title,
                 summary,
                 category: None,
+                regions: Vec::new(),
             })
         })
         .collect()

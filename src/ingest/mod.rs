@@ -7,6 +7,7 @@
 pub mod decode;
 pub mod html;
 pub mod meta;
+pub mod region;
 pub mod text;
 pub mod walk;
 
@@ -48,7 +49,18 @@ pub fn parse_file(path: &Path, bytes: &[u8]) -> Result<Article, Problem> {
     if article.title.is_empty() {
         article.title = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
     }
+    tag_regions(&mut article);
     Ok(article)
+}
+
+/// Tags the article and its teasers with the regions they are about.
+pub fn tag_regions(article: &mut Article) {
+    let headings: Vec<&str> = article.sections.iter().filter_map(|s| s.question.as_deref()).collect();
+    let body: String = article.sections.iter().map(|s| s.answer.as_str()).collect::<Vec<_>>().join("\n");
+    article.regions = region::tag(&article.title, &headings, &body);
+    for t in &mut article.teasers {
+        t.regions = region::tag(&t.title, &[], t.summary.as_deref().unwrap_or(""));
+    }
 }
 
 fn looks_like_html(text: &str) -> bool {

@@ -84,6 +84,7 @@ fn run_on_links(line: &str) -> Option<Vec<Teaser>> {
             date: c.name("date").and_then(|m| meta::find_date(m.as_str())),
             category: c.name("cat").map(|m| m.as_str().to_string()),
             url: None,
+            regions: Vec::new(),
         });
     }
     (!items.is_empty() && covered * 10 >= line.len() * 9).then_some(items)
@@ -107,6 +108,7 @@ fn teasers(lines: &[&str]) -> Vec<Teaser> {
                     date: c.name("date").and_then(|m| meta::find_date(m.as_str())),
                     category: c.name("cat").map(|m| m.as_str().to_string()),
                     url: None,
+                    regions: Vec::new(),
                 });
             }
             pending.clear();

@@ -35,6 +35,8 @@ pub struct SearchRequest {
     pub sort: Sort,
     /// Fold near-duplicate articles (reposts, templated copies) into one answer.
     pub collapse: bool,
+    /// Only answers about this province or city (also `region:` in the query).
+    pub region: Option<String>,
 }
 
 /// Order of the answers.
@@ -59,6 +61,7 @@ impl SearchRequest {
             until: None,
             sort: Sort::Relevance,
             collapse: true,
+            region: None,
         }
     }
 }
@@ -89,6 +92,8 @@ pub struct Answer {
     pub url: Option<String>,
     /// Near-duplicates of this answer (reposts, templated copies) hidden behind it.
     pub similar: usize,
+    /// Provinces and cities the answer is about (`安徽省`, `安徽省/宿州市`).
+    pub region: Vec<String>,
 }
 
 /// The answers to a query.
@@ -115,11 +120,13 @@ fn initial_minimum(n: usize) -> usize {
 
 impl IndexHandle {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
-        let parsed = syntax::parse(&request.query);
+        let mut parsed = syntax::parse(&request.query);
+        parsed.regions.extend(request.region.clone());
         let mut plan = query::plan(&parsed, &self.features);
         if plan.requirements.is_empty()
             && plan.in_title.is_empty()
             && plan.sources.is_empty()
+            && plan.regions.is_empty()
             && parsed.since.is_none()
             && parsed.until.is_none()
         {
@@ -170,6 +177,7 @@ impl IndexHandle {
                 path: text(f.file).map(|p| display(Path::new(&p))).unwrap_or_default(),
                 url: text(f.url),
                 similar: g.similar,
+                region: doc.get_all(f.region).filter_map(|v| v.as_str()).map(str::to_string).collect(),
             });
         }
         Ok(SearchResults { query: request.query.clone(), total: groups.len(), hits, relaxed, notes: plan.notes })

@@ -28,6 +28,8 @@ const SECTION_BOOST: f32 = 1.5;
 const PART_BOOST: f32 = 0.8;
 /// Weight of a match of a query word's characters in sequence (the bigram field).
 const GRAM_BOOST: f32 = 0.5;
+/// Score of an article tagged with a place the query names (about one good word match).
+const REGION_SCORE: f32 = 3.0;
 /// Weight of a match through a synonym.
 const SYNONYM_BOOST: f32 = 0.3;
 
@@ -150,6 +152,8 @@ pub struct Plan {
     pub excluded: Vec<Alternative>,
     pub in_title: Vec<String>,
     pub sources: Vec<String>,
+    /// Region tags the answer must carry one of.
+    pub regions: Vec<String>,
     pub since: Option<crate::article::Date>,
     pub until: Option<crate::article::Date>,
     pub notes: Vec<String>,
@@ -166,6 +170,7 @@ impl Plan {
         self.requirements.is_empty()
             && self.in_title.is_empty()
             && self.sources.is_empty()
+            && self.regions.is_empty()
             && self.since.is_none()
             && self.until.is_none()
     }
@@ -235,14 +240,27 @@ pub fn plan(parsed: &super::syntax::ParsedQuery, features: &Features) -> Plan {
         })
         .collect();
     let in_title = parsed.in_title.iter().flat_map(|t| all_words(t, features)).map(|w| w.text).collect();
+    let mut notes = parsed.notes.clone();
+    let regions = parsed
+        .regions
+        .iter()
+        .filter_map(|r| {
+            let tag = crate::ingest::region::lookup(&normalized(r));
+            if tag.is_none() {
+                notes.push(format!("region:{r} names no province or city known to baoxian: left out"));
+            }
+            tag
+        })
+        .collect();
     Plan {
         requirements,
         excluded,
         in_title,
         sources: parsed.sources.clone(),
+        regions,
         since: parsed.since,
         until: parsed.until,
-        notes: parsed.notes.clone(),
+        notes,
     }
 }
 
@@ -271,6 +289,11 @@ fn phrase_query(f: &Fields, features: &Features, text: &str) -> Box<dyn Query> {
 
 fn word_query(f: &Fields, features: &Features, w: &QueryWord) -> Box<dyn Query> {
     let mut alternatives = field_terms(f, &w.text, 1.0);
+    if let Some(tag) = crate::ingest::region::lookup(&w.text) {
+        // a place in the query also matches articles about that place
+        let q = TermQuery::new(Term::from_field_text(f.region, &tag), IndexRecordOption::Basic);
+        alternatives.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(q), REGION_SCORE))));
+    }
     for part in &w.parts {
         alternatives.extend(field_terms(f, part, PART_BOOST));
     }
@@ -337,6 +360,18 @@ pub fn build(f: &Fields, features: &Features, plan: &Plan, minimum: usize) -> Bo
             .map(|s| {
                 let q: Box<dyn Query> =
                     Box::new(TermQuery::new(Term::from_field_text(f.source, s), IndexRecordOption::Basic));
+                (Occur::Should, q)
+            })
+            .collect();
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0))));
+    }
+    if !plan.regions.is_empty() {
+        let any = plan
+            .regions
+            .iter()
+            .map(|r| {
+                let q: Box<dyn Query> =
+                    Box::new(TermQuery::new(Term::from_field_text(f.region, r), IndexRecordOption::Basic));
                 (Occur::Should, q)
             })
             .collect();

@@ -32,6 +32,8 @@ pub struct ParsedQuery {
     pub in_title: Vec<String>,
     /// `source:` values: the answer's source must be one of them.
     pub sources: Vec<String>,
+    /// `region:` values (安徽, 宿州市): the answer must be about one of them.
+    pub regions: Vec<String>,
     pub since: Option<Date>,
     pub until: Option<Date>,
     /// How odd pieces were read, for a note to the user.
@@ -154,6 +156,7 @@ fn field(q: &mut ParsedQuery, name: &str, value: &str) {
     match name {
         "title" => q.in_title.push(value.to_string()),
         "source" => q.sources.push(value.to_string()),
+        "region" => q.regions.push(value.to_string()),
         "after" | "since" => match date() {
             Some(d) => q.since = Some(d),
             None => q.notes.push(format!("{name}:{value} is not a date (write 2025-01-31): left out")),
@@ -164,7 +167,7 @@ fn field(q: &mut ParsedQuery, name: &str, value: &str) {
         },
         _ => {
             q.notes.push(format!(
-                "there is no field {name:?} (fields: title, source, after, before): searched {name} {value} as words"
+                "there is no field {name:?} (fields: title, source, region, after, before): searched {name} {value} as words"
             ));
             q.wanted.push(vec![Term::Words(format!("{name} {value}"))]);
         }
