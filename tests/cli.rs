@@ -248,3 +248,23 @@ fn help_teaches_the_commands() {
     let search_help = stdout(&baoxian(dir.path(), &["search", "--help"]));
     assert!(search_help.contains("highlights"), "{search_help}");
 }
+
+#[test]
+fn explain_says_what_each_score_is_made_of() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_corpus(&dir.path().join("corpus"));
+    let o = baoxian(dir.path(), &["search", "--json", "--explain", "海东", "网上缴费", "--limit", "2"]);
+    let v = json(&o);
+    let hit = &v["hits"][0];
+    let e = &hit["explain"];
+    let parts = e["parts"].as_array().unwrap();
+    let whys: Vec<&str> = parts.iter().map(|p| p["why"].as_str().unwrap()).collect();
+    assert!(whys.contains(&"section:网上") && whys.contains(&"body:缴费"), "{whys:?}");
+    let sum: f64 = parts.iter().map(|p| p["score"].as_f64().unwrap()).sum();
+    assert!((sum - e["score"].as_f64().unwrap()).abs() < 0.05, "{sum} vs {e}");
+    assert!((e["score"].as_f64().unwrap() - hit["score"].as_f64().unwrap()).abs() < 0.05);
+    let human = stdout(&baoxian(dir.path(), &["search", "--explain", "海东", "网上缴费"]));
+    assert!(human.contains("score ") && human.contains("section:网上"), "{human}");
+    let plain = json(&baoxian(dir.path(), &["search", "--json", "海东", "网上缴费"]));
+    assert!(plain["hits"][0].get("explain").is_none());
+}

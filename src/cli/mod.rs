@@ -112,6 +112,9 @@ enum Command {
         /// Only answers about this province or city (安徽, 宿州, 宿州市; also region: in the query)
         #[arg(long, value_name = "PLACE")]
         region: Option<String>,
+        /// Say, for each answer, what its score is made of (matched words per field, bonuses)
+        #[arg(long)]
+        explain: bool,
         /// Print the answers as one JSON document
         #[arg(long)]
         json: bool,
@@ -214,6 +217,7 @@ fn dispatch(command: Command) -> Result<ExitCode, Error> {
             sort,
             no_collapse,
             region,
+            explain,
             json,
             color,
             no_color,
@@ -234,6 +238,7 @@ fn dispatch(command: Command) -> Result<ExitCode, Error> {
                 sort,
                 collapse: !no_collapse,
                 region,
+                explain,
             };
             let results = engine.search(&request)?;
             for note in results.notes.iter().chain(&results.relaxed) {

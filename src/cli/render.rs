@@ -65,6 +65,11 @@ pub fn results(results: &SearchResults, offset: usize, colour: bool) {
         if !hit.snippet.is_empty() {
             println!("    {}", highlighted(&hit.snippet, &hit.highlights, colour));
         }
+        if let Some(e) = &hit.explain {
+            let parts: Vec<String> = e.parts.iter().take(8).map(|p| format!("{} {:.2}", p.why, p.score)).collect();
+            let teaser = if hit.kind == Kind::Teaser { " (a teaser: ×0.6)" } else { "" };
+            println!("    {}", paint(DIM, &format!("score {:.2}{teaser} = {}", e.score, parts.join(" + "))));
+        }
         println!();
     }
     let first = offset + 1;

@@ -1,6 +1,7 @@
 //! Searching: query words → tantivy query → best passage per article → snippets.
 
 pub mod collect;
+pub mod explain;
 pub mod query;
 pub mod snippet;
 pub mod syntax;
@@ -37,6 +38,8 @@ pub struct SearchRequest {
     pub collapse: bool,
     /// Only answers about this province or city (also `region:` in the query).
     pub region: Option<String>,
+    /// Say, for each answer, what its score is made of.
+    pub explain: bool,
 }
 
 /// Order of the answers.
@@ -62,6 +65,7 @@ impl SearchRequest {
             sort: Sort::Relevance,
             collapse: true,
             region: None,
+            explain: false,
         }
     }
 }
@@ -94,6 +98,9 @@ pub struct Answer {
     pub similar: usize,
     /// Provinces and cities the answer is about (`安徽省`, `安徽省/宿州市`).
     pub region: Vec<String>,
+    /// What the score is made of (with `explain`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<explain::Explanation>,
 }
 
 /// The answers to a query.
@@ -139,11 +146,11 @@ impl IndexHandle {
         let flexible = plan.flexible();
         let mut minimum = initial_minimum(flexible);
         let mut relaxed = None;
-        let mut groups = loop {
+        let (mut groups, q) = loop {
             let q = query::build(&self.fields, &self.features, &plan, minimum);
             let groups = searcher.search(&*q, &collect::BestPassagePerArticle).map_err(tantivy)?;
             if !groups.is_empty() || minimum <= 1 {
-                break groups;
+                break (groups, q);
             }
             minimum = if minimum > 2 { minimum.div_ceil(2) } else { 1 };
             relaxed =
@@ -178,6 +185,13 @@ impl IndexHandle {
                 url: text(f.url),
                 similar: g.similar,
                 region: doc.get_all(f.region).filter_map(|v| v.as_str()).map(str::to_string).collect(),
+                explain: if request.explain {
+                    let weight = if g.teaser { collect::TEASER_WEIGHT } else { 1.0 };
+                    let e = q.explain(&searcher, g.doc).map_err(tantivy)?;
+                    Some(explain::explain(&e, &self.index.schema(), weight))
+                } else {
+                    None
+                },
             });
         }
         Ok(SearchResults { query: request.query.clone(), total: groups.len(), hits, relaxed, notes: plan.notes })
