@@ -229,3 +229,41 @@ fn regions_filter_and_favour_answers_about_a_place() {
     let r = run(&e, "就医 region:火星");
     assert!(r.notes.iter().any(|n| n.contains("火星")), "{:?}", r.notes);
 }
+
+/// Every prefecture-level city of an independent public list (china-division, in the shared
+/// data folder) is recognised by its full name and tagged under its province.
+#[test]
+fn gazetteer_covers_an_independent_list_of_cities() {
+    let base = baoxian::eval::data_dir().join("gazetteer/china-division-2.7.0");
+    let (Ok(provinces), Ok(cities)) =
+        (std::fs::read_to_string(base.join("provinces.csv")), std::fs::read_to_string(base.join("cities.csv")))
+    else {
+        eprintln!("SKIPPED gazetteer cross-check: {} not available", base.display());
+        return;
+    };
+    let province_of: std::collections::HashMap<String, String> = provinces
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut f = l.split(',').map(|x| x.trim_matches('"'));
+            Some((f.next()?.to_string(), f.next()?.to_string()))
+        })
+        .collect();
+    let mut checked = 0;
+    let mut missing = Vec::new();
+    for line in cities.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').map(|x| x.trim_matches('"')).collect();
+        let [_, name, province_code] = f.as_slice() else { continue };
+        if name.contains("辖") || name.contains("直") || *name == "县" {
+            continue;
+        }
+        let Some(province) = province_of.get(*province_code) else { continue };
+        checked += 1;
+        let tags = baoxian::ingest::region::tag(&format!("{name}医保怎么报销"), &[], "");
+        if !tags.iter().any(|t| t.starts_with(province.as_str()) && t.ends_with(name)) {
+            missing.push(format!("{province} {name}: {tags:?}"));
+        }
+    }
+    assert!(checked > 300, "only {checked} cities read");
+    assert!(missing.is_empty(), "{} of {checked} cities not tagged: {missing:?}", missing.len());
+}
