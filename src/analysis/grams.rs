@@ -4,10 +4,11 @@
 //! the bigrams of a query word, as a phrase, match exactly that character sequence wherever it
 //! stands in the text, however jieba cut it there.
 
-use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::{Token, Tokenizer};
 
 use super::Features;
 use super::normalize::Normalized;
+use super::tokenizer::VecTokenStream;
 
 fn is_han(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
@@ -71,32 +72,11 @@ impl GramTokenizer {
     }
 }
 
-/// The tokens of one text, handed to tantivy one at a time.
-pub struct GramTokenStream {
-    tokens: Vec<Token>,
-    next: usize,
-}
-
 impl Tokenizer for GramTokenizer {
-    type TokenStream<'a> = GramTokenStream;
+    type TokenStream<'a> = VecTokenStream;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> GramTokenStream {
-        GramTokenStream { tokens: self.tokens(text), next: 0 }
-    }
-}
-
-impl TokenStream for GramTokenStream {
-    fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
-    }
-
-    fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        VecTokenStream::new(self.tokens(text))
     }
 }
 

@@ -65,21 +65,20 @@ impl ZhTokenizer {
     }
 }
 
-/// The tokens of one text, handed to tantivy one at a time.
-pub struct ZhTokenStream {
+/// The tokens of one text, computed up front and handed to tantivy one at a time (both of our
+/// tokenizers produce them this way).
+pub struct VecTokenStream {
     tokens: Vec<Token>,
     next: usize,
 }
 
-impl Tokenizer for ZhTokenizer {
-    type TokenStream<'a> = ZhTokenStream;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> ZhTokenStream {
-        ZhTokenStream { tokens: self.tokens(text), next: 0 }
+impl VecTokenStream {
+    pub fn new(tokens: Vec<Token>) -> Self {
+        VecTokenStream { tokens, next: 0 }
     }
 }
 
-impl TokenStream for ZhTokenStream {
+impl TokenStream for VecTokenStream {
     fn advance(&mut self) -> bool {
         self.next += 1;
         self.next <= self.tokens.len()
@@ -91,6 +90,14 @@ impl TokenStream for ZhTokenStream {
 
     fn token_mut(&mut self) -> &mut Token {
         &mut self.tokens[self.next - 1]
+    }
+}
+
+impl Tokenizer for ZhTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        VecTokenStream::new(self.tokens(text))
     }
 }
 

@@ -353,29 +353,10 @@ pub fn build(f: &Fields, features: &Features, plan: &Plan, minimum: usize) -> Bo
         let q = TermQuery::new(Term::from_field_text(f.title, w), IndexRecordOption::WithFreqs);
         clauses.push((Occur::Must, boosted(q, TITLE_BOOST)));
     }
-    if !plan.sources.is_empty() {
-        let any = plan
-            .sources
-            .iter()
-            .map(|s| {
-                let q: Box<dyn Query> =
-                    Box::new(TermQuery::new(Term::from_field_text(f.source, s), IndexRecordOption::Basic));
-                (Occur::Should, q)
-            })
-            .collect();
-        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0))));
-    }
-    if !plan.regions.is_empty() {
-        let any = plan
-            .regions
-            .iter()
-            .map(|r| {
-                let q: Box<dyn Query> =
-                    Box::new(TermQuery::new(Term::from_field_text(f.region, r), IndexRecordOption::Basic));
-                (Occur::Should, q)
-            })
-            .collect();
-        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0))));
+    for (field, values) in [(f.source, &plan.sources), (f.region, &plan.regions)] {
+        if !values.is_empty() {
+            clauses.push((Occur::Must, one_of(field, values)));
+        }
     }
     if plan.since.is_some() || plan.until.is_some() {
         let bound = |d: Option<crate::article::Date>, lower: bool| match d {
@@ -391,6 +372,18 @@ pub fn build(f: &Fields, features: &Features, plan: &Plan, minimum: usize) -> Bo
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0))));
     }
     Box::new(BooleanQuery::new(clauses))
+}
+
+/// A filter (no score): the untokenised `field` holds one of `values`.
+fn one_of(field: tantivy::schema::Field, values: &[String]) -> Box<dyn Query> {
+    let any = values
+        .iter()
+        .map(|v| {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(Term::from_field_text(field, v), IndexRecordOption::Basic));
+            (Occur::Should, q)
+        })
+        .collect();
+    Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0))
 }
 
 fn boosted_box(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
