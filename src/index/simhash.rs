@@ -31,9 +31,10 @@ pub fn simhash(text: &str) -> [u64; 2] {
     for w in chars.windows(4) {
         let h0 = mix((w[0] << 42) ^ (w[1] << 21) ^ w[2] ^ w[3].rotate_right(11));
         let h1 = mix(h0 ^ 0x9E37_79B9_7F4A_7C15);
+        // branch-free, so the compiler turns each half into a few vector additions
         for (votes, h) in votes.iter_mut().zip([h0, h1]) {
             for (bit, v) in votes.iter_mut().enumerate() {
-                *v += if (h >> bit) & 1 == 1 { 1 } else { -1 };
+                *v += ((h >> bit) & 1) as i32 * 2 - 1;
             }
         }
     }
