@@ -26,14 +26,27 @@ impl UpdateLock {
         let io = |source| Error::Io { path: path.clone(), source };
         let mut file =
             OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(io)?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => {
-                let mut holder = String::new();
-                let _ = file.read_to_string(&mut holder);
-                return Err(Error::IndexBusy { path: dir.to_path_buf(), pid: holder.trim().parse().ok() });
+        let mut attempts = 0;
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(TryLockError::WouldBlock) => {
+                    let mut holder = String::new();
+                    let _ = file.seek(SeekFrom::Start(0));
+                    let _ = file.read_to_string(&mut holder);
+                    let pid: Option<u32> = holder.trim().parse().ok();
+                    // Held by this very process: a lock just released can linger for a moment in
+                    // a child that another thread is starting (fork copies open files until exec).
+                    // Another process's lock fails at once, as it should.
+                    if pid == Some(std::process::id()) && attempts < 100 {
+                        attempts += 1;
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                        continue;
+                    }
+                    return Err(Error::IndexBusy { path: dir.to_path_buf(), pid });
+                }
+                Err(TryLockError::Error(e)) => return Err(io(e)),
             }
-            Err(TryLockError::Error(e)) => return Err(io(e)),
         }
         file.set_len(0).map_err(io)?;
         file.seek(SeekFrom::Start(0)).map_err(io)?;
@@ -51,10 +64,13 @@ mod tests {
     fn second_holder_is_refused_with_the_pid_until_the_first_lets_go() {
         let dir = tempfile::tempdir().unwrap();
         let first = UpdateLock::acquire(dir.path()).unwrap();
+        // a holder in this process is waited for (about 2 s) before giving up
+        let started = std::time::Instant::now();
         match UpdateLock::acquire(dir.path()) {
             Err(Error::IndexBusy { pid, .. }) => assert_eq!(pid, Some(std::process::id())),
             other => panic!("expected IndexBusy, got {other:?}"),
         }
+        assert!(started.elapsed() >= std::time::Duration::from_secs(1));
         drop(first);
         assert!(UpdateLock::acquire(dir.path()).is_ok());
     }
