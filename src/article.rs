@@ -85,16 +85,6 @@ pub struct Article {
     pub regions: Vec<String>,
 }
 
-impl Article {
-    /// Number of characters of answer text (what "article text" means in reports).
-    pub fn text_chars(&self) -> usize {
-        self.sections
-            .iter()
-            .map(|s| s.answer.chars().count() + s.question.as_ref().map_or(0, |q| q.chars().count()))
-            .sum()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -240,8 +240,7 @@ fn traditional_and_simplified_find_each_other_and_highlights_keep_the_page_form(
     let r = search(&engine, "医保卡遗失");
     assert_eq!(r.total, 1);
     assert_eq!(r.hits[0].title, "醫保卡遺失怎麼辦");
-    let chars: Vec<char> = r.hits[0].snippet.chars().collect();
-    let marked: Vec<String> = r.hits[0].highlights.iter().map(|&(s, e)| chars[s..e].iter().collect()).collect();
+    let marked = common::marked(&r.hits[0]);
     assert!(marked.iter().any(|m| m.contains("醫保卡")), "{marked:?}");
 
     let (_d2, shipped) = shipped_engine();
@@ -267,8 +266,7 @@ fn synonyms_widen_a_query() {
     engine.index_paths(&[&corpus], &IndexOptions::default()).unwrap();
     let r = search(&engine, "社保卡 激活");
     assert_eq!(r.total, 1);
-    let chars: Vec<char> = r.hits[0].snippet.chars().collect();
-    let marked: Vec<String> = r.hits[0].highlights.iter().map(|&(s, e)| chars[s..e].iter().collect()).collect();
+    let marked = common::marked(&r.hits[0]);
     // side-by-side matches read as one highlight: 激活 + 社会保障卡
     assert!(marked.iter().any(|m| m.contains("社会保障卡")), "the synonym is not highlighted: {marked:?}");
     assert!(marked.iter().any(|m| m.contains("激活")), "{marked:?}");

@@ -55,8 +55,7 @@ fn exact_phrase_wants_the_characters_in_order() {
     assert!(run(&e, "异地 备案").total >= 2);
     let r = run(&e, "\"异地就医备案\"");
     assert_eq!(titles(&r), vec!["异地就医备案怎么办理"]);
-    let chars: Vec<char> = r.hits[0].snippet.chars().collect();
-    let marked: Vec<String> = r.hits[0].highlights.iter().map(|&(s, e)| chars[s..e].iter().collect()).collect();
+    let marked = common::marked(&r.hits[0]);
     assert!(marked.iter().any(|m| m.contains("异地就医备案")), "the phrase is not highlighted whole: {marked:?}");
     // 备案就医 is on a page; 就医备案 as a phrase is not there
     assert_eq!(run(&e, "\"就医备案\" 注意事项").total, 0);

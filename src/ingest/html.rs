@@ -431,7 +431,9 @@ fn bold_only(el: &ElementRef<'_>, text: &str) -> bool {
     if n == 0 || n > 50 {
         return false;
     }
-    let bold: String = el.select(&selector("strong, b")).map(|b| b.text().collect::<String>()).collect();
+    // parsed once per process, not once per paragraph
+    static BOLD: LazyLock<Selector> = LazyLock::new(|| selector("strong, b"));
+    let bold: String = el.select(&BOLD).map(|b| b.text().collect::<String>()).collect();
     meta::tidy(&bold).chars().filter(|c| !c.is_whitespace()).eq(text.chars().filter(|c| !c.is_whitespace()))
 }
 

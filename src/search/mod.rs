@@ -130,13 +130,7 @@ impl IndexHandle {
         let mut parsed = syntax::parse(&request.query);
         parsed.regions.extend(request.region.clone());
         let mut plan = query::plan(&parsed, &self.features);
-        if plan.requirements.is_empty()
-            && plan.in_title.is_empty()
-            && plan.sources.is_empty()
-            && plan.regions.is_empty()
-            && parsed.since.is_none()
-            && parsed.until.is_none()
-        {
+        if plan.is_empty() {
             return Err(Error::EmptyQuery { query: request.query.clone() });
         }
         plan.since = plan.since.or(request.since);

@@ -20,6 +20,12 @@ pub fn copy_corpus(dest: &Path) {
     }
 }
 
+/// The highlighted pieces of an answer's snippet, as text.
+pub fn marked(hit: &baoxian::Answer) -> Vec<String> {
+    let chars: Vec<char> = hit.snippet.chars().collect();
+    hit.highlights.iter().map(|&(s, e)| chars[s..e].iter().collect()).collect()
+}
+
 /// A plain-text page in the seeds' shape.
 pub fn text_page(title: &str, date: &str, paragraphs: &[&str]) -> String {
     format!("{title}\n\n{date} 13:09:37社保网\n\n{}\n", paragraphs.join("\n\n"))
