@@ -7,7 +7,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
-use crate::index::simhash::{NEAR, near};
+use crate::index::simhash::near;
 
 /// A teaser's score is multiplied by this: a full article with the same strength of match wins.
 pub const TEASER_WEIGHT: f32 = 0.6;
@@ -22,13 +22,43 @@ pub struct Group {
     pub date: u64,
     /// Near-duplicate fingerprint of the article.
     pub simhash: [u64; 2],
-    /// Near-duplicates folded into this answer (set by [`fold_near_duplicates`]).
+    /// Near-duplicates folded into this answer (set by [`rank`]).
     pub similar: usize,
     title_hash: u64,
 }
 
 /// Collects the best-scoring passage of every matching article.
 pub struct BestPassagePerArticle;
+
+/// Group keys are 64-bit hashes already (`schema::hash64`), so the map uses them as they are
+/// instead of hashing them again: this map is touched once per matching passage.
+#[derive(Default, Clone, Copy)]
+pub struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// The best passage of a group within one segment, as collected (the rest of [`Group`] is read
+/// once per group at harvest, not once per matching passage).
+#[derive(Clone, Copy)]
+struct Best {
+    score: Score,
+    doc: DocId,
+    teaser: bool,
+}
 
 pub struct SegmentGroups {
     segment: SegmentOrdinal,
@@ -37,17 +67,11 @@ pub struct SegmentGroups {
     is_teaser: Column<u64>,
     date: Column<u64>,
     simhash: [Column<u64>; 2],
-    best: HashMap<u64, Group>,
+    best: KeyMap<Best>,
 }
 
-fn keep_best(best: &mut HashMap<u64, Group>, key: u64, candidate: Group) {
-    best.entry(key)
-        .and_modify(|g| {
-            if (candidate.score, std::cmp::Reverse(candidate.doc)) > (g.score, std::cmp::Reverse(g.doc)) {
-                *g = candidate;
-            }
-        })
-        .or_insert(candidate);
+fn better(a: (Score, DocAddress), b: (Score, DocAddress)) -> bool {
+    (a.0, std::cmp::Reverse(a.1)) > (b.0, std::cmp::Reverse(b.1))
 }
 
 impl Collector for BestPassagePerArticle {
@@ -63,7 +87,7 @@ impl Collector for BestPassagePerArticle {
             is_teaser: ff.u64("is_teaser")?,
             date: ff.u64("date")?,
             simhash: [ff.u64("simhash")?, ff.u64("simhash2")?],
-            best: HashMap::new(),
+            best: KeyMap::default(),
         })
     }
 
@@ -72,23 +96,25 @@ impl Collector for BestPassagePerArticle {
     }
 
     /// Merges the segments' groups, then drops teasers whose article is among the answers.
-    fn merge_fruits(&self, fruits: Vec<HashMap<u64, Group>>) -> tantivy::Result<Vec<Group>> {
-        let mut best: HashMap<u64, Group> = HashMap::new();
-        for fruit in fruits {
-            for (key, g) in fruit {
-                keep_best(&mut best, key, g);
-            }
+    /// The groups come out in no particular order: [`rank`] orders what is shown.
+    fn merge_fruits(&self, fruits: Vec<Vec<(u64, Group)>>) -> tantivy::Result<Vec<Group>> {
+        let mut best: KeyMap<Group> = KeyMap::default();
+        for (key, g) in fruits.into_iter().flatten() {
+            best.entry(key)
+                .and_modify(|b| {
+                    if better((g.score, g.doc), (b.score, b.doc)) {
+                        *b = g;
+                    }
+                })
+                .or_insert(g);
         }
         let article_titles: HashSet<u64> = best.values().filter(|g| !g.teaser).map(|g| g.title_hash).collect();
-        let mut groups: Vec<Group> =
-            best.into_values().filter(|g| !(g.teaser && article_titles.contains(&g.title_hash))).collect();
-        groups.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
-        Ok(groups)
+        Ok(best.into_values().filter(|g| !(g.teaser && article_titles.contains(&g.title_hash))).collect())
     }
 }
 
 impl SegmentCollector for SegmentGroups {
-    type Fruit = HashMap<u64, Group>;
+    type Fruit = Vec<(u64, Group)>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
         let Some(key) = self.group.first(doc) else {
@@ -96,53 +122,103 @@ impl SegmentCollector for SegmentGroups {
         };
         let teaser = self.is_teaser.first(doc) == Some(1);
         let score = if teaser { score * TEASER_WEIGHT } else { score };
-        let g = Group {
-            score,
-            date: self.date.first(doc).unwrap_or(0),
-            simhash: [self.simhash[0].first(doc).unwrap_or(0), self.simhash[1].first(doc).unwrap_or(0)],
-            similar: 0,
-            doc: DocAddress::new(self.segment, doc),
-            teaser,
-            title_hash: self.title_hash.first(doc).unwrap_or(0),
-        };
-        keep_best(&mut self.best, key, g);
+        let candidate = Best { score, doc, teaser };
+        self.best
+            .entry(key)
+            .and_modify(|b| {
+                // Within a segment a lower doc id is the lower address.
+                if (score, std::cmp::Reverse(doc)) > (b.score, std::cmp::Reverse(b.doc)) {
+                    *b = candidate;
+                }
+            })
+            .or_insert(candidate);
     }
 
     fn harvest(self) -> Self::Fruit {
+        let read = |column: &Column<u64>, doc| column.first(doc).unwrap_or(0);
         self.best
+            .into_iter()
+            .map(|(key, b)| {
+                let g = Group {
+                    score: b.score,
+                    date: read(&self.date, b.doc),
+                    simhash: [read(&self.simhash[0], b.doc), read(&self.simhash[1], b.doc)],
+                    similar: 0,
+                    doc: DocAddress::new(self.segment, b.doc),
+                    teaser: b.teaser,
+                    title_hash: read(&self.title_hash, b.doc),
+                };
+                (key, g)
+            })
+            .collect()
     }
 }
 
-/// Folds near-duplicates into the best-ranked of them: `groups` in rank order in, the answers
-/// kept out, each with the number of near-duplicates it hides. Fingerprints within
-/// [`NEAR`] bits share at least one of `NEAR + 1` bands exactly (pigeonhole), so candidates
-/// are found by band look-ups, not by comparing every pair.
-pub fn fold_near_duplicates(groups: Vec<Group>) -> Vec<Group> {
-    const BANDS: u32 = NEAR + 1;
-    let band = |h: [u64; 2], i: u32| {
-        let bits = u128::from(h[0]) | (u128::from(h[1]) << 64);
-        let width = 128 / BANDS;
-        let shift = i * width;
-        let len = if i + 1 == BANDS { 128 - shift } else { width };
-        (i, ((bits >> shift) & ((1u128 << len) - 1)) as u64)
-    };
-    let mut kept: Vec<Group> = Vec::with_capacity(groups.len());
-    let mut index: HashMap<(u32, u64), Vec<usize>> = HashMap::new();
-    for g in groups {
-        let twin = (0..BANDS)
-            .filter_map(|i| index.get(&band(g.simhash, i)))
-            .flatten()
-            .copied()
-            .find(|&k| near(kept[k].simhash, g.simhash));
-        match twin {
-            Some(k) => kept[k].similar += 1,
-            None => {
-                for i in 0..BANDS {
-                    index.entry(band(g.simhash, i)).or_default().push(kept.len());
-                }
-                kept.push(g);
-            }
+/// The order answers are shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// Best score first.
+    Score,
+    /// Newest first, then best score.
+    Date,
+}
+
+fn compare(order: Order) -> impl Fn(&Group, &Group) -> std::cmp::Ordering + Copy {
+    move |a, b| {
+        let by_score = b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc));
+        match order {
+            Order::Score => by_score,
+            Order::Date => b.date.cmp(&a.date).then(by_score),
         }
     }
-    kept
+}
+
+/// The first `needed` answers in `order`, and the number of answers in all.
+///
+/// Only what is shown is sorted: a query matching most of a large index yields tens of
+/// thousands of groups, and sorting (or folding) them all would cost more than the search.
+/// With `collapse`, near-duplicates fold into the best-ranked of them (each kept answer counts
+/// the near-duplicates it hides in `similar`, over all the matches); the total then counts the
+/// answers that are not near-duplicates of a shown one (two near-duplicates of each other
+/// further down count twice).
+pub fn rank(mut groups: Vec<Group>, order: Order, needed: usize, collapse: bool) -> (Vec<Group>, usize) {
+    let cmp = compare(order);
+    if !collapse {
+        let total = groups.len();
+        if needed < groups.len() {
+            groups.select_nth_unstable_by(needed, cmp);
+            groups.truncate(needed);
+        }
+        groups.sort_by(cmp);
+        return (groups, total);
+    }
+    let mut kept: Vec<Group> = Vec::with_capacity(needed);
+    let mut extra = 0;
+    let mut place = |g: &Group, kept: &mut Vec<Group>| {
+        if let Some(k) = kept.iter_mut().find(|k| near(k.simhash, g.simhash)) {
+            k.similar += 1;
+        } else if kept.len() < needed {
+            kept.push(*g);
+        } else {
+            extra += 1;
+        }
+    };
+    // Sort a window at a time, best first, until `needed` answers survive the folding.
+    let (mut start, mut window) = (0, (2 * needed).max(32));
+    while start < groups.len() && kept.len() < needed {
+        let end = (start + window).min(groups.len());
+        if end < groups.len() {
+            groups[start..].select_nth_unstable_by(end - start, cmp);
+        }
+        groups[start..end].sort_by(cmp);
+        for g in &groups[start..end] {
+            place(g, &mut kept);
+        }
+        (start, window) = (end, window * 2);
+    }
+    for g in &groups[start..] {
+        place(g, &mut kept);
+    }
+    let total = kept.len() + extra;
+    (kept, total)
 }

@@ -1,5 +1,6 @@
 //! Searching: query words → tantivy query → best passage per article → snippets.
 
+mod bonus;
 pub mod collect;
 pub mod explain;
 pub mod query;
@@ -140,7 +141,7 @@ impl IndexHandle {
         let flexible = plan.flexible();
         let mut minimum = initial_minimum(flexible);
         let mut relaxed = None;
-        let (mut groups, q) = loop {
+        let (groups, q) = loop {
             let q = query::build(&self.fields, &self.features, &plan, minimum);
             let groups = searcher.search(&*q, &collect::BestPassagePerArticle).map_err(tantivy)?;
             if !groups.is_empty() || minimum <= 1 {
@@ -150,16 +151,17 @@ impl IndexHandle {
             relaxed =
                 Some(format!("no answer holds all {flexible} words; showing answers with at least {minimum} of them"));
         };
-        if request.sort == Sort::Date || plan.requirements.is_empty() {
-            groups.sort_by(|a, b| b.date.cmp(&a.date).then(b.score.total_cmp(&a.score)).then(a.doc.cmp(&b.doc)));
-        }
-        if request.collapse {
-            groups = collect::fold_near_duplicates(groups);
-        }
+        let order = if request.sort == Sort::Date || plan.requirements.is_empty() {
+            collect::Order::Date
+        } else {
+            collect::Order::Score
+        };
+        let needed = request.offset.saturating_add(request.limit);
+        let (groups, total) = collect::rank(groups, order, needed, request.collapse);
         let terms = query::highlight_terms(&plan);
         let f = self.fields;
         let mut hits = Vec::new();
-        for (i, g) in groups.iter().enumerate().skip(request.offset).take(request.limit) {
+        for (i, g) in groups.iter().enumerate().skip(request.offset) {
             let doc: TantivyDocument = searcher.doc(g.doc).map_err(tantivy)?;
             let text =
                 |field| doc.get_first(field).and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(str::to_string);
@@ -188,6 +190,6 @@ impl IndexHandle {
                 },
             });
         }
-        Ok(SearchResults { query: request.query.clone(), total: groups.len(), hits, relaxed, notes: plan.notes })
+        Ok(SearchResults { query: request.query.clone(), total, hits, relaxed, notes: plan.notes })
     }
 }

@@ -15,6 +15,7 @@ use tantivy::query::{
 };
 use tantivy::schema::IndexRecordOption;
 
+use super::bonus::BonusQuery;
 use crate::analysis::synonyms::synonyms_of;
 use crate::analysis::{Features, GramTokenizer, Granularity, ZhTokenizer, is_stopword};
 use crate::index::Fields;
@@ -332,10 +333,7 @@ pub fn build(f: &Fields, features: &Features, plan: &Plan, minimum: usize) -> Bo
         let any: Box<dyn Query> = Box::new(BooleanQuery::new(
             r.alternatives.iter().map(|a| (Occur::Should, alternative_query(f, features, a))).collect(),
         ));
-        let counted: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-            (Occur::Should, any.box_clone()),
-            (Occur::Should, Box::new(ConstScoreQuery::new(any, COVERAGE))),
-        ]));
+        let counted: Box<dyn Query> = Box::new(BonusQuery::new(any, COVERAGE));
         if r.strict() {
             clauses.push((Occur::Must, counted));
         } else {

@@ -30,18 +30,38 @@ pub struct Snippet {
 /// whole tokens, so that `app` does not light up inside `happy`.
 fn matches(text: &str, terms: &[String], features: &Features) -> Vec<(usize, usize, usize)> {
     let sequence = |t: &String| t.chars().count() >= 2 && !t.chars().any(|c| c.is_ascii());
-    let mut byte_ranges: Vec<(usize, usize, usize)> = ZhTokenizer::with_features(Granularity::Search, *features)
-        .tokens(text)
-        .into_iter()
-        .filter_map(|t| {
-            terms.iter().position(|q| *q == t.text && !sequence(q)).map(|i| (t.offset_from, t.offset_to, i))
-        })
-        .collect();
-    if terms.iter().any(sequence) {
+    // Letters and digits: jieba keeps a run of them as one token, so a whole run is a match.
+    let ascii_word = |t: &String| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric());
+    let mut byte_ranges: Vec<(usize, usize, usize)> = Vec::new();
+    // Only other terms (a single Han character, mixed forms) need the text segmented; the
+    // others are found without building jieba's dictionary.
+    if terms.iter().any(|t| !sequence(t) && !ascii_word(t)) {
+        byte_ranges = ZhTokenizer::with_features(Granularity::Search, *features)
+            .tokens(text)
+            .into_iter()
+            .filter_map(|t| {
+                terms
+                    .iter()
+                    .position(|q| *q == t.text && !sequence(q) && !ascii_word(q))
+                    .map(|i| (t.offset_from, t.offset_to, i))
+            })
+            .collect();
+    }
+    if terms.iter().any(|t| sequence(t) || ascii_word(t)) {
         let normalized = Normalized::new(text, features.normalizer());
-        for (i, term) in terms.iter().enumerate().filter(|(_, t)| sequence(t)) {
-            for (at, _) in normalized.text().match_indices(term.as_str()) {
-                byte_ranges.push((normalized.original_start(at), normalized.original_end(at + term.len()), i));
+        let n = normalized.text();
+        let alnum_at = |at: usize| n.as_bytes().get(at).is_some_and(u8::is_ascii_alphanumeric);
+        for (i, term) in terms.iter().enumerate() {
+            let whole_run = ascii_word(term);
+            if !whole_run && !sequence(term) {
+                continue;
+            }
+            for (at, _) in n.match_indices(term.as_str()) {
+                let end = at + term.len();
+                if whole_run && ((at > 0 && alnum_at(at - 1)) || alnum_at(end)) {
+                    continue;
+                }
+                byte_ranges.push((normalized.original_start(at), normalized.original_end(end), i));
             }
         }
     }
