@@ -50,8 +50,7 @@ impl ZhTokenizer {
             Granularity::Precise => TokenizeMode::Default,
         };
         self.features
-            .jieba()
-            .tokenize(normalized.text(), mode, true)
+            .segment(normalized.text(), mode)
             .into_iter()
             .filter(|w| w.word.chars().any(char::is_alphanumeric) && w.end - w.start <= MAX_TOKEN_CHARS)
             .map(|w| Token {
