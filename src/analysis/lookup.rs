@@ -126,14 +126,16 @@ mod tests {
 
     #[test]
     fn whole_pages_segment_exactly_as_with_the_full_dictionary() {
-        // Long texts too (not what the lookup is for, but the guarantee does not depend on
-        // length): every line of both shipped seed pages.
+        // Long texts too (snippets segment whole passages): every line of both shipped seed
+        // pages, and each page as one text.
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
         let mut lines = 0;
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "txt") {
-                for line in std::fs::read_to_string(&path).unwrap().lines() {
+                let page = std::fs::read_to_string(&path).unwrap();
+                same_segmentation(&page);
+                for line in page.lines() {
                     same_segmentation(line);
                     lines += 1;
                 }
