@@ -35,8 +35,10 @@ fn counts(v: &Value) -> [u64; 5] {
         .map(|k| v[k].as_u64().unwrap_or_else(|| panic!("{k} missing: {v}")))
 }
 
+/// The exact number of answers (`--exact`: a common word over thousands of pages would
+/// otherwise be counted from the best passages only).
 fn total(cwd: &Path, query: &str) -> u64 {
-    let o = baoxian(cwd, &["search", "--index", "idx", "--json", query]);
+    let o = baoxian(cwd, &["search", "--index", "idx", "--json", "--exact", query]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     serde_json::from_slice::<Value>(&o.stdout).unwrap()["total"].as_u64().unwrap()
 }

@@ -268,3 +268,24 @@ fn explain_says_what_each_score_is_made_of() {
     let plain = json(&baoxian(dir.path(), &["search", "--json", "海东", "网上缴费"]));
     assert!(plain["hits"][0].get("explain").is_none());
 }
+
+#[test]
+fn a_pruned_count_says_at_least_and_exact_counts_them_all() {
+    let dir = tempfile::tempdir().unwrap();
+    common::generated_pages(&dir.path().join("c"), 600, 3);
+    let built = baoxian(dir.path(), &["index", "--quiet", "--index", "i", "c"]);
+    assert!(built.status.success(), "{}", stderr(&built));
+
+    let fast = baoxian(dir.path(), &["search", "--index", "i", "--no-color", "医保"]);
+    assert!(fast.status.success(), "{}", stderr(&fast));
+    let last = stdout(&fast).lines().last().unwrap_or_default().to_string();
+    assert!(last.starts_with("at least ") && last.contains("--exact"), "{last}");
+
+    let exact = baoxian(dir.path(), &["search", "--index", "i", "--json", "--exact", "医保"]);
+    let v = json(&exact);
+    assert_eq!(v["total_exact"], true);
+    let fast = json(&baoxian(dir.path(), &["search", "--index", "i", "--json", "医保"]));
+    assert_eq!(fast["total_exact"], false);
+    assert!(fast["total"].as_u64() <= v["total"].as_u64());
+    assert_eq!(fast["hits"], v["hits"]);
+}

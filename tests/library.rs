@@ -315,3 +315,28 @@ fn templated_copies_and_reposts_fold_into_one_answer() {
     assert_eq!(all.total, 5);
     assert!(all.hits.iter().all(|h| h.similar == 0));
 }
+
+#[test]
+fn a_common_word_on_a_large_index_ranks_as_exhaustive_search_and_counts_at_least() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("c");
+    common::generated_pages(&corpus, 600, 3);
+    let engine = Engine::create(dir.path().join("i")).unwrap();
+    assert_eq!(engine.index_paths(&[&corpus], &IndexOptions::default()).unwrap().added, 600);
+
+    let fast = search(&engine, "医保");
+    let exact = engine.search(&SearchRequest { exact: true, ..SearchRequest::new("医保") }).unwrap();
+    // the two-pass search ran (it only does when the word is common enough) …
+    assert!(!fast.total_exact, "the pruned search did not run: {} answers", fast.total);
+    assert!(exact.total_exact);
+    // … and showed the same answers in the same order, with a total that is a lower bound
+    let shown = |r: &baoxian::SearchResults| -> Vec<(String, Option<String>, i64)> {
+        r.hits.iter().map(|h| (h.path.clone(), h.section.clone(), (h.score * 1000.0).round() as i64)).collect()
+    };
+    assert_eq!(fast.hits.len(), 10);
+    assert_eq!(shown(&fast), shown(&exact));
+    assert!(fast.total >= 10 && fast.total <= exact.total, "{} vs {}", fast.total, exact.total);
+    // a narrow filter the first pass cannot see falls back to exhaustive ranking
+    let filtered = search(&engine, "医保 source:nowhere");
+    assert!(filtered.total_exact && filtered.hits.is_empty());
+}

@@ -115,6 +115,11 @@ enum Command {
         /// Say, for each answer, what its score is made of (matched words per field, bonuses)
         #[arg(long)]
         explain: bool,
+        /// Count every answer exactly. Without it, a query of common words on a large index
+        /// ranks only its most promising passages (much faster, same top answers in nearly all
+        /// cases) and the count shown is a lower bound ("at least N answers")
+        #[arg(long)]
+        exact: bool,
         /// Print the answers as one JSON document
         #[arg(long)]
         json: bool,
@@ -155,10 +160,10 @@ no answer holds every word, answers holding most of them are shown and a note sa
 does a note when part of the query could not be read as written (an unclosed quote, an unknown \
 field) and was searched as plain words.
 
-With --json the output is one document: {\"query\", \"total\", \"hits\": [{\"rank\", \"score\", \"kind\", \
+With --json the output is one document: {\"query\", \"total\", \"total_exact\", \"hits\": [{\"rank\", \"score\", \"kind\", \
 \"title\", \"section\", \"snippet\", \"highlights\", \"date\", \"source\", \"path\", \"url\", \"similar\", \"region\"}]}; highlights are [start, end) character offsets into snippet; \
 similar counts the near-duplicates (reposts, templated copies) folded into the answer (--no-collapse \
-shows them all).";
+shows them all). total is exact when total_exact is true, else a lower bound (see --exact).";
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum SortChoice {
@@ -218,6 +223,7 @@ fn dispatch(command: Command) -> Result<ExitCode, Error> {
             no_collapse,
             region,
             explain,
+            exact,
             json,
             color,
             no_color,
@@ -239,6 +245,7 @@ fn dispatch(command: Command) -> Result<ExitCode, Error> {
                 collapse: !no_collapse,
                 region,
                 explain,
+                exact,
             };
             let results = engine.search(&request)?;
             for note in results.notes.iter().chain(&results.relaxed) {

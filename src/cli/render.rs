@@ -74,7 +74,12 @@ pub fn results(results: &SearchResults, offset: usize, colour: bool) {
     }
     let first = offset + 1;
     let last = offset + results.hits.len();
-    println!("{} answers; showing {first}–{last}", results.total);
+    let count = if results.total_exact {
+        format!("{} answers", results.total)
+    } else {
+        format!("at least {} answers (--exact counts them all)", results.total)
+    };
+    println!("{count}; showing {first}–{last}");
 }
 
 pub fn report(r: &IndexReport, paths: &[PathBuf], index: &Path) {

@@ -5,7 +5,8 @@ use std::collections::{HashMap, HashSet};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::query::{EnableScoring, Query};
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED};
 
 use crate::index::simhash::near;
 
@@ -152,6 +153,44 @@ impl SegmentCollector for SegmentGroups {
             })
             .collect()
     }
+}
+
+/// The best passage per article among `candidates` only, each scored by the full `query`
+/// (passages the query does not match are left out). The second pass of a pruned search: the
+/// candidates come from a cheaper query ranked with block-max WAND ([`super::query::candidates`]).
+pub fn rescore(searcher: &Searcher, query: &dyn Query, candidates: &[DocAddress]) -> tantivy::Result<Vec<Group>> {
+    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let mut by_segment: Vec<Vec<DocId>> = vec![Vec::new(); searcher.segment_readers().len()];
+    for a in candidates {
+        if let Some(docs) = by_segment.get_mut(a.segment_ord as usize) {
+            docs.push(a.doc_id);
+        }
+    }
+    let mut fruits = Vec::new();
+    for (ord, mut docs) in by_segment.into_iter().enumerate() {
+        if docs.is_empty() {
+            continue;
+        }
+        docs.sort_unstable();
+        docs.dedup();
+        let reader = searcher.segment_reader(ord as SegmentOrdinal);
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let mut groups = BestPassagePerArticle.for_segment(ord as SegmentOrdinal, reader)?;
+        for doc in docs {
+            let mut at = scorer.doc();
+            if at < doc {
+                at = scorer.seek(doc);
+            }
+            if at == TERMINATED {
+                break;
+            }
+            if at == doc {
+                groups.collect(doc, scorer.score());
+            }
+        }
+        fruits.push(groups.harvest());
+    }
+    BestPassagePerArticle.merge_fruits(fruits)
 }
 
 /// The order answers are shown in.

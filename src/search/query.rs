@@ -16,6 +16,7 @@ use tantivy::query::{
 use tantivy::schema::IndexRecordOption;
 
 use super::bonus::BonusQuery;
+use super::sum::SumQuery;
 use crate::analysis::synonyms::synonyms_of;
 use crate::analysis::{Features, GramTokenizer, Granularity, ZhTokenizer, is_stopword};
 use crate::index::Fields;
@@ -84,6 +85,25 @@ fn all_words(query: &str, features: &Features) -> Vec<QueryWord> {
         .collect()
 }
 
+/// How the matches of a query will be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Every match in turn (an exhaustive search).
+    Scan,
+    /// A few chosen passages, far apart (the second pass of a pruned search).
+    Seek,
+}
+
+/// Matches what any of `clauses` matches, scoring the sum of those that match: tantivy's union
+/// for a scan (it walks dense matches a window at a time), [`SumQuery`] for seeks (tantivy's
+/// union would score a whole window of 4,096 documents for each passage sought).
+fn any_of(clauses: Vec<(Occur, Box<dyn Query>)>, access: Access) -> Box<dyn Query> {
+    match access {
+        Access::Scan => Box::new(BooleanQuery::new(clauses)),
+        Access::Seek => Box::new(SumQuery::new(clauses.into_iter().map(|(_, q)| q).collect(), 1)),
+    }
+}
+
 fn boosted(q: impl Query, boost: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(Box::new(q), boost))
 }
@@ -115,9 +135,8 @@ fn gram_sequence(f: &Fields, features: &Features, text: &str) -> Option<Box<dyn 
 }
 
 /// Every word of `words` in any field, each at `weight`.
-fn all_of(f: &Fields, words: &[String], weight: f32) -> Box<dyn Query> {
-    let musts =
-        words.iter().map(|w| (Occur::Must, Box::new(BooleanQuery::new(field_terms(f, w, weight))) as Box<dyn Query>));
+fn all_of(f: &Fields, words: &[String], weight: f32, access: Access) -> Box<dyn Query> {
+    let musts = words.iter().map(|w| (Occur::Must, any_of(field_terms(f, w, weight), access)));
     Box::new(BooleanQuery::new(musts.collect()))
 }
 
@@ -267,7 +286,7 @@ pub fn plan(parsed: &super::syntax::ParsedQuery, features: &Features) -> Plan {
 
 /// The character sequence `text` (normalised) in title, heading or body: on the bigram field for
 /// title and heading, as adjacent words (character positions) in the body.
-fn phrase_query(f: &Fields, features: &Features, text: &str) -> Box<dyn Query> {
+fn phrase_query(f: &Fields, features: &Features, text: &str, access: Access) -> Box<dyn Query> {
     let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if let Some(q) = gram_sequence(f, features, text) {
         alternatives.push((Occur::Should, boosted_box(q, TITLE_BOOST)));
@@ -285,10 +304,10 @@ fn phrase_query(f: &Fields, features: &Features, text: &str) -> Box<dyn Query> {
             alternatives.push((Occur::Should, boosted_box(q, boost)));
         }
     }
-    Box::new(BooleanQuery::new(alternatives))
+    any_of(alternatives, access)
 }
 
-fn word_query(f: &Fields, features: &Features, w: &QueryWord) -> Box<dyn Query> {
+fn word_query(f: &Fields, features: &Features, w: &QueryWord, access: Access) -> Box<dyn Query> {
     let mut alternatives = field_terms(f, &w.text, 1.0);
     if let Some(tag) = crate::ingest::region::lookup(&w.text) {
         // a place in the query also matches articles about that place
@@ -304,48 +323,49 @@ fn word_query(f: &Fields, features: &Features, w: &QueryWord) -> Box<dyn Query> 
         alternatives.push((Occur::Should, boosted_box(q, GRAM_BOOST)));
     }
     for synonym in &w.synonyms {
-        alternatives.push((Occur::Should, all_of(f, synonym, SYNONYM_BOOST)));
+        alternatives.push((Occur::Should, all_of(f, synonym, SYNONYM_BOOST, access)));
         if features.bigrams
             && let Some(q) = gram_sequence(f, features, &synonym.concat())
         {
             alternatives.push((Occur::Should, boosted_box(q, GRAM_BOOST * SYNONYM_BOOST)));
         }
     }
-    Box::new(BooleanQuery::new(alternatives))
+    any_of(alternatives, access)
 }
 
-fn alternative_query(f: &Fields, features: &Features, a: &Alternative) -> Box<dyn Query> {
+fn alternative_query(f: &Fields, features: &Features, a: &Alternative, access: Access) -> Box<dyn Query> {
     match a {
-        Alternative::Word(w) => word_query(f, features, w),
-        Alternative::AllOf(words) => {
-            Box::new(BooleanQuery::new(words.iter().map(|w| (Occur::Must, word_query(f, features, w))).collect()))
-        }
-        Alternative::Phrase(p) => phrase_query(f, features, p),
+        Alternative::Word(w) => word_query(f, features, w, access),
+        Alternative::AllOf(words) => Box::new(BooleanQuery::new(
+            words.iter().map(|w| (Occur::Must, word_query(f, features, w, access))).collect(),
+        )),
+        Alternative::Phrase(p) => phrase_query(f, features, p, access),
     }
 }
 
 /// The tantivy query of a plan: passages meeting at least `minimum` of the flexible
 /// requirements (and every quoted phrase), none of the exclusions, all filters.
-pub fn build(f: &Fields, features: &Features, plan: &Plan, minimum: usize) -> Box<dyn Query> {
-    let mut flexible: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+pub fn build(f: &Fields, features: &Features, plan: &Plan, minimum: usize, access: Access) -> Box<dyn Query> {
+    let mut flexible: Vec<Box<dyn Query>> = Vec::new();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for r in &plan.requirements {
-        let any: Box<dyn Query> = Box::new(BooleanQuery::new(
-            r.alternatives.iter().map(|a| (Occur::Should, alternative_query(f, features, a))).collect(),
-        ));
+        let any = any_of(
+            r.alternatives.iter().map(|a| (Occur::Should, alternative_query(f, features, a, access))).collect(),
+            access,
+        );
         let counted: Box<dyn Query> = Box::new(BonusQuery::new(any, COVERAGE));
         if r.strict() {
             clauses.push((Occur::Must, counted));
         } else {
-            flexible.push((Occur::Should, counted));
+            flexible.push(counted);
         }
     }
     if !flexible.is_empty() {
         let minimum = minimum.clamp(1, flexible.len());
-        clauses.push((Occur::Must, Box::new(BooleanQuery::with_minimum_required_clauses(flexible, minimum))));
+        clauses.push((Occur::Must, Box::new(SumQuery::new(flexible, minimum))));
     }
     for a in &plan.excluded {
-        clauses.push((Occur::MustNot, alternative_query(f, features, a)));
+        clauses.push((Occur::MustNot, alternative_query(f, features, a, access)));
     }
     for w in &plan.in_title {
         let q = TermQuery::new(Term::from_field_text(f.title, w), IndexRecordOption::WithFreqs);
@@ -370,6 +390,50 @@ pub fn build(f: &Fields, features: &Features, plan: &Plan, minimum: usize) -> Bo
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0))));
     }
     Box::new(BooleanQuery::new(clauses))
+}
+
+/// The cheap first pass of a ranked search ([`super::IndexHandle::search`]): every word of the
+/// plan (with its parts and synonyms, and the words of quoted phrases) as a plain term on title,
+/// heading and body, at the weights [`build`] gives them, all optional. A union of term queries
+/// is what tantivy can rank with block-max WAND, skipping the blocks of postings that cannot
+/// reach the current top k, instead of scoring every matching passage. Exclusions, filters and
+/// phrase order are left to the second pass, which runs the full query on the passages found.
+/// `None` for a plan without words (filters only).
+pub fn candidates(f: &Fields, features: &Features, plan: &Plan) -> Option<Box<dyn Query>> {
+    fn add(terms: &mut Vec<(String, f32)>, word: &str, weight: f32) {
+        match terms.iter_mut().find(|(w, _)| w == word) {
+            Some(t) => t.1 = t.1.max(weight),
+            None => terms.push((word.to_string(), weight)),
+        }
+    }
+    fn add_word(terms: &mut Vec<(String, f32)>, w: &QueryWord) {
+        add(terms, &w.text, 1.0);
+        for p in &w.parts {
+            add(terms, p, PART_BOOST);
+        }
+        for s in w.synonyms.iter().flatten() {
+            add(terms, s, SYNONYM_BOOST);
+        }
+    }
+    let mut terms: Vec<(String, f32)> = Vec::new();
+    for r in &plan.requirements {
+        for a in &r.alternatives {
+            match a {
+                Alternative::Word(w) => add_word(&mut terms, w),
+                Alternative::AllOf(words) => words.iter().for_each(|w| add_word(&mut terms, w)),
+                Alternative::Phrase(p) => {
+                    for t in ZhTokenizer::with_features(Granularity::Precise, *features).tokens(p) {
+                        add(&mut terms, &t.text, 1.0);
+                    }
+                }
+            }
+        }
+    }
+    if terms.is_empty() {
+        return None;
+    }
+    let clauses = terms.iter().flat_map(|(w, weight)| field_terms(f, w, *weight)).collect();
+    Some(Box::new(BooleanQuery::new(clauses)))
 }
 
 /// A filter (no score): the untokenised `field` holds one of `values`.
