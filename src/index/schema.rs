@@ -2,9 +2,7 @@
 //! with the article's title and facts), one per related-article teaser, and one record per
 //! indexed file (its content hash, for incremental updates).
 
-use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
-};
+use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions};
 
 use crate::analysis::{GRAM_TOKENIZER, INDEX_TOKENIZER};
 
@@ -70,15 +68,29 @@ pub fn build() -> (Schema, Fields) {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
         .set_stored();
+    let no_positions = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default().set_tokenizer(INDEX_TOKENIZER).set_index_option(IndexRecordOption::WithFreqs),
+        )
+        .set_stored();
+    // Exact-value fields (paths, hashes, names) are only ever matched whole and never scored
+    // by length: no field norms (a byte per document each otherwise).
+    let exact = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
+    );
     let fields = Fields {
-        kind: b.add_text_field("kind", STRING | STORED),
-        file: b.add_text_field("file", STRING | STORED),
-        record: b.add_text_field("record", STRING | FAST),
-        hash: b.add_text_field("hash", STRING | FAST),
+        kind: b.add_text_field("kind", exact.clone().set_stored()),
+        file: b.add_text_field("file", exact.clone().set_stored()),
+        record: b.add_text_field("record", exact.clone().set_fast("raw")),
+        hash: b.add_text_field("hash", exact.clone().set_fast("raw")),
         mtime: b.add_u64_field("mtime", FAST),
         size: b.add_u64_field("size", FAST),
-        title: b.add_text_field("title", text.clone()),
-        section: b.add_text_field("section", text.clone()),
+        // Title and heading need no positions: an exact sequence there is found on `grams`.
+        title: b.add_text_field("title", no_positions.clone()),
+        section: b.add_text_field("section", no_positions),
         body: b.add_text_field("body", text),
         grams: b.add_text_field(
             "grams",
@@ -88,10 +100,10 @@ pub fn build() -> (Schema, Fields) {
                     .set_index_option(IndexRecordOption::WithFreqsAndPositions),
             ),
         ),
-        url: b.add_text_field("url", STRING | STORED),
-        source: b.add_text_field("source", STRING | STORED),
-        category: b.add_text_field("category", STRING | STORED),
-        region: b.add_text_field("region", STRING | STORED),
+        url: b.add_text_field("url", exact.clone().set_stored()),
+        source: b.add_text_field("source", exact.clone().set_stored()),
+        category: b.add_text_field("category", exact.clone().set_stored()),
+        region: b.add_text_field("region", exact.clone().set_stored()),
         date: b.add_u64_field("date", INDEXED | FAST | STORED),
         section_no: b.add_u64_field("section_no", STORED),
         group: b.add_u64_field("group", FAST),

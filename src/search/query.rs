@@ -285,24 +285,19 @@ pub fn plan(parsed: &super::syntax::ParsedQuery, features: &Features) -> Plan {
 }
 
 /// The character sequence `text` (normalised) in title, heading or body: on the bigram field for
-/// title and heading, as adjacent words (character positions) in the body.
+/// title and heading (they are indexed without positions), as adjacent words in the body; a
+/// sequence of one word is that word in any of the three.
 fn phrase_query(f: &Fields, features: &Features, text: &str, access: Access) -> Box<dyn Query> {
     let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if let Some(q) = gram_sequence(f, features, text) {
         alternatives.push((Occur::Should, boosted_box(q, TITLE_BOOST)));
     }
     let tokens = ZhTokenizer::with_features(Granularity::Precise, *features).tokens(text);
-    if let Some(first) = tokens.first().map(|t| t.position) {
-        for (field, boost) in [(f.body, 1.0), (f.section, SECTION_BOOST), (f.title, TITLE_BOOST)] {
-            let q: Box<dyn Query> = if tokens.len() == 1 {
-                Box::new(TermQuery::new(Term::from_field_text(field, &tokens[0].text), IndexRecordOption::WithFreqs))
-            } else {
-                let terms =
-                    tokens.iter().map(|t| (t.position - first, Term::from_field_text(field, &t.text))).collect();
-                Box::new(PhraseQuery::new_with_offset_and_slop(terms, 0))
-            };
-            alternatives.push((Occur::Should, boosted_box(q, boost)));
-        }
+    if let [one] = tokens.as_slice() {
+        alternatives.extend(field_terms(f, &one.text, 1.0));
+    } else if let Some(first) = tokens.first().map(|t| t.position) {
+        let terms = tokens.iter().map(|t| (t.position - first, Term::from_field_text(f.body, &t.text))).collect();
+        alternatives.push((Occur::Should, Box::new(PhraseQuery::new_with_offset_and_slop(terms, 0))));
     }
     any_of(alternatives, access)
 }
