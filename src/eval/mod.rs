@@ -222,6 +222,66 @@ fn score(ranked: &[String], labels: &HashMap<String, u8>) -> (f64, f64, f64) {
     (rr, if idcg > 0.0 { dcg / idcg } else { 0.0 }, recall)
 }
 
+/// The naive chain's own index, as a first tantivy + jieba program would build it: title,
+/// heading and body with positions (tantivy's QueryParser turns a word that splits into several
+/// tokens into a phrase), cut by plain jieba in search mode with no dictionary and no
+/// normalisation; one document per passage and per teaser, like baoxian's.
+struct NaiveIndex {
+    index: tantivy::Index,
+    searcher: tantivy::Searcher,
+    file: tantivy::schema::Field,
+    fields: Vec<tantivy::schema::Field>,
+}
+
+impl NaiveIndex {
+    fn build(dataset: &Dataset) -> tantivy::Result<NaiveIndex> {
+        use tantivy::schema::{IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions};
+        let mut b = Schema::builder();
+        let text = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("naive")
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        let file = b.add_text_field("file", STRING | STORED);
+        let (title, section, body) = (
+            b.add_text_field("title", text.clone()),
+            b.add_text_field("section", text.clone()),
+            b.add_text_field("body", text),
+        );
+        let index = tantivy::Index::create_in_ram(b.build());
+        let plain = crate::analysis::ZhTokenizer::with_features(crate::analysis::Granularity::Search, Features::none());
+        index.tokenizers().register("naive", plain);
+        let mut writer: tantivy::IndexWriter<TantivyDocument> = index.writer(50_000_000)?;
+        for (key, article) in &dataset.pages {
+            for s in &article.sections {
+                writer.add_document(tantivy::doc!(file => key.as_str(), title => article.title.as_str(),
+                    section => s.question.as_deref().unwrap_or(""), body => s.answer.as_str()))?;
+            }
+            for t in &article.teasers {
+                writer.add_document(tantivy::doc!(file => key.as_str(), title => t.title.as_str(),
+                    body => t.summary.as_deref().unwrap_or("")))?;
+            }
+        }
+        writer.commit()?;
+        let searcher = index.reader()?.searcher();
+        Ok(NaiveIndex { index, searcher, file, fields: vec![title, section, body] })
+    }
+
+    /// The files of the top ten documents for `query` (a file twice when two of its passages rank).
+    fn search(&self, query: &str) -> tantivy::Result<Vec<String>> {
+        let searcher = &self.searcher;
+        let (query, _) = QueryParser::for_index(&self.index, self.fields.clone()).parse_query_lenient(query);
+        let top = searcher.search(&query, &TopDocs::with_limit(10).order_by_score())?;
+        Ok(top
+            .into_iter()
+            .filter_map(|(_, addr)| {
+                let doc: TantivyDocument = searcher.doc(addr).ok()?;
+                doc.get_first(self.file).and_then(|v| v.as_str()).map(str::to_string)
+            })
+            .collect())
+    }
+}
+
 /// Indexes the dataset with `chain` (in memory) and measures it over the dataset's queries.
 pub fn measure(dataset: &Dataset, chain: Chain) -> Result<Metrics> {
     measure_each(dataset, chain).map(|(m, _)| m)
@@ -230,41 +290,32 @@ pub fn measure(dataset: &Dataset, chain: Chain) -> Result<Metrics> {
 /// [`measure`], with the reciprocal rank of each query (in the dataset's order, judged ones only).
 pub fn measure_each(dataset: &Dataset, chain: Chain) -> Result<(Metrics, Vec<(String, f64)>)> {
     let mut each = Vec::new();
-    let features = match chain {
-        Chain::Naive => Features::none(),
-        Chain::Baoxian(f) => f,
-    };
     let place = PathBuf::from(format!("<{} in memory>", dataset.name));
-    let handle = IndexHandle::empty_in_memory(&place, features)?;
-    handle.add_articles(&dataset.pages)?;
-    let parser =
-        QueryParser::for_index(&handle.index, vec![handle.fields.title, handle.fields.section, handle.fields.body]);
-    let searcher = handle.reader.searcher();
+    let tantivy = |e| crate::index::tantivy_error(&place, e);
+    let (handle, naive) = match chain {
+        Chain::Naive => (None, Some(NaiveIndex::build(dataset).map_err(tantivy)?)),
+        Chain::Baoxian(features) => {
+            let handle = IndexHandle::empty_in_memory(&place, features)?;
+            handle.add_articles(&dataset.pages)?;
+            (Some(handle), None)
+        }
+    };
     let mut total = Metrics::default();
     let mut counted = 0usize;
     for judged in &dataset.queries {
         if !judged.labels.values().any(|&l| l >= RELEVANT) {
             continue; // nothing to find: says nothing about ranking
         }
-        let ranked: Vec<String> = match chain {
-            Chain::Naive => {
-                let (query, _) = parser.parse_query_lenient(&judged.query);
-                let top = searcher
-                    .search(&query, &TopDocs::with_limit(10).order_by_score())
-                    .map_err(|e| crate::index::tantivy_error(&place, e))?;
-                top.into_iter()
-                    .filter_map(|(_, addr)| {
-                        let doc: TantivyDocument = searcher.doc(addr).ok()?;
-                        doc.get_first(handle.fields.file).and_then(|v| v.as_str()).map(str::to_string)
-                    })
-                    .collect()
+        let ranked: Vec<String> = match (&handle, &naive) {
+            (_, Some(naive)) => naive.search(&judged.query).map_err(tantivy)?,
+            (Some(handle), _) => {
+                match handle.search(&SearchRequest { limit: 10, ..SearchRequest::new(&judged.query) }) {
+                    Ok(r) => r.hits.into_iter().map(|h| h.path).collect(),
+                    Err(Error::EmptyQuery { .. }) => Vec::new(),
+                    Err(e) => return Err(e),
+                }
             }
-            Chain::Baoxian(_) => match handle.search(&SearchRequest { limit: 10, ..SearchRequest::new(&judged.query) })
-            {
-                Ok(r) => r.hits.into_iter().map(|h| h.path).collect(),
-                Err(Error::EmptyQuery { .. }) => Vec::new(),
-                Err(e) => return Err(e),
-            },
+            (None, None) => Vec::new(),
         };
         let (rr, ndcg, recall) = score(&ranked, &judged.labels);
         each.push((judged.query.clone(), rr));
