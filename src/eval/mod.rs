@@ -227,10 +227,9 @@ fn score(ranked: &[String], labels: &HashMap<String, u8>) -> (f64, f64, f64) {
 /// tokens into a phrase), cut by plain jieba in search mode with no dictionary and no
 /// normalisation; one document per passage and per teaser, like baoxian's.
 struct NaiveIndex {
-    index: tantivy::Index,
+    parser: QueryParser,
     searcher: tantivy::Searcher,
     file: tantivy::schema::Field,
-    fields: Vec<tantivy::schema::Field>,
 }
 
 impl NaiveIndex {
@@ -264,13 +263,14 @@ impl NaiveIndex {
         }
         writer.commit()?;
         let searcher = index.reader()?.searcher();
-        Ok(NaiveIndex { index, searcher, file, fields: vec![title, section, body] })
+        let parser = QueryParser::for_index(&index, vec![title, section, body]);
+        Ok(NaiveIndex { parser, searcher, file })
     }
 
     /// The files of the top ten documents for `query` (a file twice when two of its passages rank).
     fn search(&self, query: &str) -> tantivy::Result<Vec<String>> {
         let searcher = &self.searcher;
-        let (query, _) = QueryParser::for_index(&self.index, self.fields.clone()).parse_query_lenient(query);
+        let (query, _) = self.parser.parse_query_lenient(query);
         let top = searcher.search(&query, &TopDocs::with_limit(10).order_by_score())?;
         Ok(top
             .into_iter()

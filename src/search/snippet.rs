@@ -32,30 +32,28 @@ fn matches(text: &str, terms: &[String], features: &Features) -> Vec<(usize, usi
     let sequence = |t: &String| t.chars().count() >= 2 && !t.chars().any(|c| c.is_ascii());
     // Letters and digits: jieba keeps a run of them as one token, so a whole run is a match.
     let ascii_word = |t: &String| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric());
+    // Only the other terms (a single Han character, mixed forms) need the text segmented; the
+    // rest are found without building jieba's dictionary.
+    let by_token = |t: &String| !sequence(t) && !ascii_word(t);
     let mut byte_ranges: Vec<(usize, usize, usize)> = Vec::new();
-    // Only other terms (a single Han character, mixed forms) need the text segmented; the
-    // others are found without building jieba's dictionary.
-    if terms.iter().any(|t| !sequence(t) && !ascii_word(t)) {
+    if terms.iter().any(by_token) {
         byte_ranges = ZhTokenizer::with_features(Granularity::Search, *features)
             .tokens(text)
             .into_iter()
             .filter_map(|t| {
-                terms
-                    .iter()
-                    .position(|q| *q == t.text && !sequence(q) && !ascii_word(q))
-                    .map(|i| (t.offset_from, t.offset_to, i))
+                terms.iter().position(|q| *q == t.text && by_token(q)).map(|i| (t.offset_from, t.offset_to, i))
             })
             .collect();
     }
-    if terms.iter().any(|t| sequence(t) || ascii_word(t)) {
+    if !terms.iter().all(by_token) {
         let normalized = Normalized::new(text, features.normalizer());
         let n = normalized.text();
         let alnum_at = |at: usize| n.as_bytes().get(at).is_some_and(u8::is_ascii_alphanumeric);
         for (i, term) in terms.iter().enumerate() {
-            let whole_run = ascii_word(term);
-            if !whole_run && !sequence(term) {
+            if by_token(term) {
                 continue;
             }
+            let whole_run = ascii_word(term);
             for (at, _) in n.match_indices(term.as_str()) {
                 let end = at + term.len();
                 if whole_run && ((at > 0 && alnum_at(at - 1)) || alnum_at(end)) {
@@ -219,6 +217,12 @@ mod tests {
         let chars: Vec<char> = s.text.chars().collect();
         let (a, b) = s.highlights[0];
         assert_eq!(chars[a..b].iter().collect::<String>(), "ＡＰＰ");
+    }
+
+    #[test]
+    fn letters_match_whole_runs_only() {
+        let s = snippet("happy的APP，下载ＡＰＰ或app2", &terms(&["app"]), 120, &Features::default());
+        assert_eq!(marked(&s), "happy的【APP】，下载【ＡＰＰ】或app2");
     }
 
     #[test]
