@@ -1,12 +1,15 @@
 //! The relevance benchmark: how well each analysis chain finds what people mean.
 //!
-//! Two judged sets, read from the public data sets in `shared/data` (research-only: read where
+//! Three judged sets over two public data sets in `shared/data` (research-only: read where
 //! they are, never copied into the repository):
 //!
 //! - **baoxianzhidao**: one page per insurance question of Baidu Zhidao (title, question, every
 //!   reply), and 80+ queries written for baoxian as people type them (paraphrases, keyword
 //!   lists, traditional characters, full-width forms), each with the one page that answers it
 //!   (`data/baoxianzhidao_queries.tsv`).
+//! - **baoxianzhidao 社保/医保**: the same pages, and 78 how-to queries about social insurance
+//!   (`data/shebao_queries.tsv`), each with every page that answers it; the set where the
+//!   domain's synonyms (医保 ⇄ 医疗保险, 社保卡 ⇄ 社会保障卡) are exercised.
 //! - **KUAKE-QTR dev**: real medical search queries with graded relevance (0–3) of page titles;
 //!   one page per title, every query searched over all of them.
 //!
@@ -31,6 +34,9 @@ use crate::search::SearchRequest;
 
 /// The judged queries of the baoxianzhidao set, compiled in.
 pub const BAOXIANZHIDAO_QUERIES: &str = include_str!("data/baoxianzhidao_queries.tsv");
+
+/// The judged social-insurance queries (社保, 医保, 新农合 …) over the same pages, compiled in.
+pub const SHEBAO_QUERIES: &str = include_str!("data/shebao_queries.tsv");
 
 /// Label from which a page counts as relevant for MRR and recall.
 const RELEVANT: u8 = 2;
@@ -106,6 +112,21 @@ fn csv_records(text: &str) -> Vec<Vec<String>> {
 
 /// The baoxianzhidao pages and the judged queries of [`BAOXIANZHIDAO_QUERIES`].
 pub fn baoxianzhidao(data: &Path) -> Result<Dataset> {
+    Ok(Dataset { name: "baoxianzhidao", pages: baoxianzhidao_pages(data)?, queries: judged(BAOXIANZHIDAO_QUERIES) })
+}
+
+/// The baoxianzhidao pages and the social-insurance queries of [`SHEBAO_QUERIES`]: how-to
+/// questions about 社保 and 医保, where people write the same thing in several ways (医保 and
+/// 医疗保险, 新农合 and 新型农村合作医疗) — the set that measures the domain synonyms.
+pub fn shebao(data: &Path) -> Result<Dataset> {
+    Ok(Dataset {
+        name: "baoxianzhidao 社保/医保", pages: baoxianzhidao_pages(data)?, queries: judged(SHEBAO_QUERIES)
+    })
+}
+
+/// One page per baoxianzhidao question (title; question and every reply as the answer), keyed
+/// by the hash of its title.
+fn baoxianzhidao_pages(data: &Path) -> Result<Vec<(String, Article)>> {
     let path = data.join("baoxianzhidao/baoxianzhidao_filter.utf8.csv");
     let text = std::fs::read_to_string(&path).map_err(|e| missing(&path, e))?;
     let mut order: Vec<String> = Vec::new();
@@ -118,7 +139,7 @@ pub fn baoxianzhidao(data: &Path) -> Result<Dataset> {
         });
         entry.1.push(reply.clone());
     }
-    let pages = order
+    Ok(order
         .into_iter()
         .filter_map(|title| {
             let (question, replies) = pages.remove(&title)?;
@@ -133,14 +154,20 @@ pub fn baoxianzhidao(data: &Path) -> Result<Dataset> {
             };
             Some((title_hash(&title), article))
         })
-        .collect();
-    let queries = BAOXIANZHIDAO_QUERIES
-        .lines()
+        .collect())
+}
+
+/// Judged queries from `query<TAB>hash [hash …]` lines (`#` starts a comment): every page named
+/// answers the query (label 3).
+fn judged(text: &str) -> Vec<Judged> {
+    text.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .filter_map(|l| l.split_once('\t'))
-        .map(|(q, key)| Judged { query: q.to_string(), labels: HashMap::from([(key.trim().to_string(), 3)]) })
-        .collect();
-    Ok(Dataset { name: "baoxianzhidao", pages, queries })
+        .map(|(q, keys)| Judged {
+            query: q.to_string(),
+            labels: keys.split_whitespace().map(|k| (k.to_string(), 3)).collect(),
+        })
+        .collect()
 }
 
 #[derive(serde::Deserialize)]
@@ -328,6 +355,50 @@ pub fn measure_each(dataset: &Dataset, chain: Chain) -> Result<(Metrics, Vec<(St
     Ok((Metrics { mrr: total.mrr / n, ndcg: total.ndcg / n, recall: total.recall / n, queries: counted }, each))
 }
 
+/// What one synonym group does on a dataset.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupEffect {
+    /// The group's members, as in `synonyms.txt`.
+    pub group: String,
+    /// Judged queries holding a member of the group (after normalisation).
+    pub queries: usize,
+    /// Queries whose reciprocal rank rose (fell) with synonyms on.
+    pub better: usize,
+    pub worse: usize,
+    /// The group's share of the set's MRR@10: the change of those queries' reciprocal ranks
+    /// (synonyms on minus off) divided by the number of judged queries in the set.
+    pub mrr_gain: f64,
+}
+
+/// Each synonym group's effect on `dataset`: the full chain against the full chain without
+/// synonyms, query by query, credited to the groups the query meets (a query meeting two
+/// groups counts for both; none of the judged sets has one).
+pub fn synonym_effects(dataset: &Dataset) -> Result<Vec<GroupEffect>> {
+    use crate::analysis::normalize::normalize;
+    let full = Features::default();
+    let (_, on) = measure_each(dataset, Chain::Baoxian(full))?;
+    let (_, off) = measure_each(dataset, Chain::Baoxian(Features { synonyms: false, ..full }))?;
+    let n = on.len().max(1) as f64;
+    let groups =
+        crate::analysis::synonyms::SYNONYMS.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'));
+    Ok(groups
+        .map(|line| {
+            let members: Vec<String> = line.split_whitespace().map(normalize).collect();
+            let mut effect = GroupEffect { group: line.to_string(), queries: 0, better: 0, worse: 0, mrr_gain: 0.0 };
+            for ((query, rr_on), (_, rr_off)) in on.iter().zip(&off) {
+                let query = normalize(query);
+                if members.iter().any(|m| query.contains(m.as_str())) {
+                    effect.queries += 1;
+                    effect.better += usize::from(rr_on > rr_off);
+                    effect.worse += usize::from(rr_on < rr_off);
+                    effect.mrr_gain += (rr_on - rr_off) / n;
+                }
+            }
+            effect
+        })
+        .collect())
+}
+
 /// The chains of the ablation table: the full chain, the naive one, and the full chain with
 /// each feature off in turn.
 pub fn chains() -> Vec<(&'static str, Chain)> {
@@ -364,6 +435,26 @@ mod tests {
         let ideal = 7.0 + 1.0 / 3f64.log2();
         assert!((ndcg - (7.0 / 3f64.log2()) / ideal).abs() < 1e-9);
         assert_eq!(score(&[], &labels), (0.0, 0.0, 0.0));
+    }
+
+    #[test]
+    fn judged_lines_name_one_or_more_pages() {
+        let j = judged("# comment\n社保 怎么交\taa bb\n\n医保\tcc\nno tab here\n");
+        assert_eq!(j.len(), 2);
+        assert_eq!(j[0].query, "社保 怎么交");
+        assert_eq!(j[0].labels, HashMap::from([("aa".to_string(), 3), ("bb".to_string(), 3)]));
+        assert_eq!(j[1].labels, HashMap::from([("cc".to_string(), 3)]));
+    }
+
+    #[test]
+    fn shipped_query_sets_are_well_formed() {
+        for (text, at_least) in [(BAOXIANZHIDAO_QUERIES, 80), (SHEBAO_QUERIES, 60)] {
+            let j = judged(text);
+            assert!(j.len() >= at_least, "{} queries", j.len());
+            for q in &j {
+                assert!(!q.labels.is_empty() && q.labels.keys().all(|k| k.len() == 16), "{q:?}");
+            }
+        }
     }
 
     #[test]
