@@ -4,6 +4,9 @@
 //! jieba suggests when the file gives none — written as an FST map from word to frequency, plus
 //! the sum of all frequencies. A query then looks up only the words that occur in it instead of
 //! loading 349,000 entries, and is segmented exactly as the full dictionary would segment it.
+//!
+//! Also writes the set of characters fast2s can change (traditional → simplified) as a bitmap,
+//! so normalisation skips the conversion for the many texts that hold none of them.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -51,4 +54,26 @@ fn main() {
     );
     std::fs::write(out.join("query-dict.rs"), consts)
         .unwrap_or_else(|e| panic!("writing the dictionary constants: {e}"));
+    t2s_bitmap(&out);
+}
+
+/// The characters fast2s may convert: it only looks at three-byte UTF-8 characters (U+0800 to
+/// U+FFFF), converting each through its table, except for a few whose conversion depends on
+/// their neighbours (listed in its special.rs; they are added whatever they do alone).
+fn t2s_bitmap(out: &std::path::Path) {
+    const IN_CONTEXT: [char; 7] = ['藉', '著', '苧', '闔', '鍾', '讎', '畫'];
+    let mut bits = vec![0u64; 1024];
+    for c in ('\u{800}'..='\u{FFFF}').filter(|c| c.len_utf8() == 3) {
+        let alone = c.to_string();
+        if fast2s::convert(&alone) != alone || IN_CONTEXT.contains(&c) {
+            bits[c as usize >> 6] |= 1 << (c as usize & 63);
+        }
+    }
+    let words: Vec<String> = bits.iter().map(|w| format!("{w:#x}")).collect();
+    let code = format!(
+        "/// Bit `c` is set when fast2s may turn character `c` into another.\n\
+         pub static MAY_CHANGE: [u64; 1024] = [{}];\n",
+        words.join(", ")
+    );
+    std::fs::write(out.join("t2s-bitmap.rs"), code).unwrap_or_else(|e| panic!("writing the t2s bitmap: {e}"));
 }

@@ -6,13 +6,9 @@
 
 use tantivy::tokenizer::{Token, Tokenizer};
 
-use super::Features;
 use super::normalize::Normalized;
 use super::tokenizer::VecTokenStream;
-
-fn is_han(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
-}
+use super::{Features, is_han};
 
 /// A tantivy tokenizer emitting character bigrams of Han runs and whole alphanumeric runs.
 #[derive(Clone, Copy, Debug)]

@@ -9,6 +9,10 @@ use std::borrow::Cow;
 
 /// The normalised form of one character, appended to `out`.
 fn push_normalized(c: char, out: &mut String) {
+    if super::is_han(c) {
+        out.push(c);
+        return;
+    }
     let c = match c as u32 {
         0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         0x3000 => ' ',
@@ -22,7 +26,10 @@ fn push_normalized(c: char, out: &mut String) {
 }
 
 fn changes(c: char) -> bool {
-    matches!(c as u32, 0xFF01..=0xFF5E | 0x3000) || c.is_uppercase()
+    if c.is_ascii() {
+        return c.is_ascii_uppercase();
+    }
+    !super::is_han(c) && (matches!(c as u32, 0xFF01..=0xFF5E | 0x3000) || c.is_uppercase())
 }
 
 /// Which normalisations to apply (all, in the product; the relevance benchmark switches them).
@@ -40,9 +47,21 @@ impl Default for Normalizer {
     }
 }
 
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/t2s-bitmap.rs"));
+}
+
+/// Whether fast2s may change `c` (the bitmap is computed from fast2s itself by build.rs).
+fn may_change(c: char) -> bool {
+    let u = c as usize;
+    u < 0x10000 && (generated::MAY_CHANGE[u >> 6] >> (u & 63)) & 1 == 1
+}
+
 /// `text` in simplified characters, when that changes it and keeps one character per character.
+/// Most texts are simplified already: a look at each character in a bitmap says so without
+/// running the conversion (a hash-table look-up and a push per character).
 fn simplified(text: &str) -> Option<String> {
-    if text.is_ascii() {
+    if text.is_ascii() || !text.chars().any(may_change) {
         return None;
     }
     let s = fast2s::convert(text);
@@ -58,10 +77,31 @@ pub struct Normalized<'a> {
     origin: Vec<u32>,
 }
 
+/// What normalisation does to a text: its simplified form (when that differs), and whether
+/// width and case folding change anything.
+fn plan(original: &str, normalizer: Normalizer) -> (Option<String>, bool) {
+    let simple = if normalizer.traditional_to_simplified { simplified(original) } else { None };
+    let fold = normalizer.fold_width_case && simple.as_deref().unwrap_or(original).chars().any(changes);
+    (simple, fold)
+}
+
+/// The normalised text alone, without the map back to the original (fingerprints, query
+/// words): the same text as [`Normalized::text`], with no per-byte offset table to build.
+pub fn normalized_text(original: &str, normalizer: Normalizer) -> Cow<'_, str> {
+    match plan(original, normalizer) {
+        (None, false) => Cow::Borrowed(original),
+        (Some(simple), false) => Cow::Owned(simple),
+        (simple, true) => {
+            let mut text = String::with_capacity(original.len());
+            simple.as_deref().unwrap_or(original).chars().for_each(|c| push_normalized(c, &mut text));
+            Cow::Owned(text)
+        }
+    }
+}
+
 impl<'a> Normalized<'a> {
     pub fn new(original: &'a str, normalizer: Normalizer) -> Self {
-        let simple = if normalizer.traditional_to_simplified { simplified(original) } else { None };
-        let fold = normalizer.fold_width_case && simple.as_deref().unwrap_or(original).chars().any(changes);
+        let (simple, fold) = plan(original, normalizer);
         if simple.is_none() && !fold {
             return Normalized { original, text: Cow::Borrowed(original), origin: Vec::new() };
         }
@@ -86,6 +126,11 @@ impl<'a> Normalized<'a> {
         &self.text
     }
 
+    /// The normalised text, giving up the map back to the original.
+    pub fn into_text(self) -> Cow<'a, str> {
+        self.text
+    }
+
     /// The original byte offset where normalised byte `b` (a token start) begins.
     pub fn original_start(&self, b: usize) -> usize {
         if self.origin.is_empty() { b } else { self.origin[b] as usize }
@@ -107,7 +152,7 @@ impl<'a> Normalized<'a> {
 
 /// The normalised form of a whole string, with every normalisation (no offset map).
 pub fn normalize(text: &str) -> String {
-    Normalized::new(text, Normalizer::default()).text().to_string()
+    normalized_text(text, Normalizer::default()).into_owned()
 }
 
 #[cfg(test)]
@@ -131,6 +176,30 @@ mod tests {
         assert_eq!(&original[n.original_start(0)..n.original_end(9)], "參保地");
         let off = Normalizer { traditional_to_simplified: false, ..Normalizer::default() };
         assert_eq!(Normalized::new("醫保ＡＰＰ", off).text(), "醫保app");
+    }
+
+    #[test]
+    fn characters_outside_the_bitmap_never_change() {
+        let unchanged: String = ('\u{800}'..='\u{FFFF}').filter(|&c| !may_change(c)).collect();
+        assert_eq!(fast2s::convert(&unchanged), unchanged);
+        assert!(may_change('醫') && may_change('著') && !may_change('医') && !may_change('a'));
+        // conversions that depend on the neighbours still happen as fast2s makes them
+        for t in ["看著 藉口 計畫 闔家 乾隆 乾淨", "医保卡遗失 著"] {
+            assert_eq!(normalize(t), fast2s::convert(t), "{t}");
+        }
+        assert_eq!(normalize("看著 計畫"), "看着 计划");
+        assert_eq!(normalize("医保卡遗失"), "医保卡遗失");
+    }
+
+    #[test]
+    fn text_alone_is_the_text_of_the_mapped_form() {
+        let every = [Normalizer::default(), Normalizer { fold_width_case: false, ..Normalizer::default() }];
+        let every = every.into_iter().chain([Normalizer { traditional_to_simplified: false, ..Normalizer::default() }]);
+        for n in every {
+            for t in ["醫保ＡＰＰ下載", "医保卡", "ABC　ｄｅｆ", "", "參保地變更 ＡＰＰ"] {
+                assert_eq!(normalized_text(t, n), Normalized::new(t, n).text(), "{t} {n:?}");
+            }
+        }
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! overlapping words of search mode (医保 / 医保卡) can still take part in phrase queries; a
 //! phrase's slop therefore counts characters, not words.
 
+use std::borrow::Cow;
+
 use jieba_rs::TokenizeMode;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
@@ -44,28 +46,87 @@ impl ZhTokenizer {
 
     /// The tokens of `text`, with offsets into `text`.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
+        let mut stream = self.stream(text);
+        let mut tokens = Vec::with_capacity(stream.spans.len());
+        while stream.advance() {
+            tokens.push(stream.token().clone());
+        }
+        tokens
+    }
+
+    /// Normalises and segments `text`; the stream hands out one token at a time, reusing one
+    /// token's buffer (tantivy copies what it needs), so indexing allocates nothing per token.
+    fn stream<'a>(&self, text: &'a str) -> ZhTokenStream<'a> {
         let normalized = Normalized::new(text, self.features.normalizer());
         let mode = match self.granularity {
             Granularity::Search => TokenizeMode::Search,
             Granularity::Precise => TokenizeMode::Default,
         };
-        self.features
+        let spans = self
+            .features
             .segment(normalized.text(), mode)
             .into_iter()
-            .filter(|w| w.word.chars().any(char::is_alphanumeric) && w.end - w.start <= MAX_TOKEN_CHARS)
-            .map(|w| Token {
+            .filter(|w| w.end - w.start <= MAX_TOKEN_CHARS && w.word.chars().any(is_word_char))
+            .map(|w| Span {
+                start: w.byte_start,
+                end: w.byte_end,
                 offset_from: normalized.original_start(w.byte_start),
                 offset_to: normalized.original_end(w.byte_end),
                 position: w.start,
-                text: w.word.to_string(),
-                position_length: w.end - w.start,
+                chars: w.end - w.start,
             })
-            .collect()
+            .collect();
+        ZhTokenStream { text: normalized.into_text(), spans, next: 0, token: Token::default() }
     }
 }
 
-/// The tokens of one text, computed up front and handed to tantivy one at a time (both of our
-/// tokenizers produce them this way).
+/// A letter or digit (Han characters first: most of every text).
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || super::is_han(c) || (!c.is_ascii() && c.is_alphanumeric())
+}
+
+/// Where a token lies: bytes of the normalised text, bytes of the original, characters.
+struct Span {
+    start: usize,
+    end: usize,
+    offset_from: usize,
+    offset_to: usize,
+    position: usize,
+    chars: usize,
+}
+
+/// The tokens of one text for tantivy, written one at a time into the same [`Token`].
+pub struct ZhTokenStream<'a> {
+    text: Cow<'a, str>,
+    spans: Vec<Span>,
+    next: usize,
+    token: Token,
+}
+
+impl TokenStream for ZhTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        let Some(s) = self.spans.get(self.next) else { return false };
+        self.next += 1;
+        self.token.text.clear();
+        self.token.text.push_str(&self.text[s.start..s.end]);
+        self.token.offset_from = s.offset_from;
+        self.token.offset_to = s.offset_to;
+        self.token.position = s.position;
+        self.token.position_length = s.chars;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
+/// The tokens of one text, computed up front and handed to tantivy one at a time (the bigram
+/// tokenizer's stream).
 pub struct VecTokenStream {
     tokens: Vec<Token>,
     next: usize,
@@ -93,10 +154,10 @@ impl TokenStream for VecTokenStream {
 }
 
 impl Tokenizer for ZhTokenizer {
-    type TokenStream<'a> = VecTokenStream;
+    type TokenStream<'a> = ZhTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream::new(self.tokens(text))
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ZhTokenStream<'a> {
+        self.stream(text)
     }
 }
 

@@ -4,7 +4,7 @@
 //! other; different articles land about 64 bits apart.
 
 use crate::analysis::Normalizer;
-use crate::analysis::normalize::Normalized;
+use crate::analysis::normalize::normalized_text;
 
 /// Fingerprints at most this many bits (of 128) apart are near-duplicates. Measured: a 230- and a
 /// 470-character answer whose city name was swapped in a few places land 5 and 9 bits away (the
@@ -21,24 +21,79 @@ fn mix(mut z: u64) -> u64 {
 
 /// The SimHash of `text`, as two 64-bit halves.
 pub fn simhash(text: &str) -> [u64; 2] {
-    let normalized = Normalized::new(text, Normalizer::default());
-    let chars: Vec<u64> = normalized.text().chars().filter(|c| c.is_alphanumeric()).map(u64::from).collect();
-    if chars.len() < 4 {
-        let h = mix(chars.iter().fold(0u64, |a, &c| a.rotate_left(21) ^ c));
-        return [h, mix(h)];
-    }
-    let mut votes = [[0i32; 64]; 2];
-    for w in chars.windows(4) {
-        let h0 = mix((w[0] << 42) ^ (w[1] << 21) ^ w[2] ^ w[3].rotate_right(11));
-        let h1 = mix(h0 ^ 0x9E37_79B9_7F4A_7C15);
-        // branch-free, so the compiler turns each half into a few vector additions
-        for (votes, h) in votes.iter_mut().zip([h0, h1]) {
-            for (bit, v) in votes.iter_mut().enumerate() {
-                *v += ((h >> bit) & 1) as i32 * 2 - 1;
-            }
+    let normalized = normalized_text(text, Normalizer::default());
+    let mut chars = normalized.chars().filter(|c| c.is_alphanumeric()).map(u64::from);
+    // the first four characters, then the last four, oldest first
+    let mut w = [0u64; 4];
+    let mut n = 0;
+    for c in chars.by_ref() {
+        w[n] = c;
+        n += 1;
+        if n == 4 {
+            break;
         }
     }
-    votes.map(|half| half.iter().enumerate().fold(0u64, |acc, (bit, &v)| if v > 0 { acc | (1 << bit) } else { acc }))
+    if n < 4 {
+        let h = mix(w[..n].iter().fold(0u64, |a, &c| a.rotate_left(21) ^ c));
+        return [h, mix(h)];
+    }
+    // Each window votes for the bits of its two hashes. Ones are counted eight bits at a time:
+    // SPREAD puts a byte's bits into the eight byte lanes of a u64, so one addition counts a
+    // byte of the hash; the lanes are emptied into the totals before they can overflow.
+    let mut ones = [0u32; 128];
+    let mut lanes = [0u64; 16];
+    let mut pending = 0;
+    let mut windows = 0u32;
+    loop {
+        let h0 = mix((w[0] << 42) ^ (w[1] << 21) ^ w[2] ^ w[3].rotate_right(11));
+        let h1 = mix(h0 ^ 0x9E37_79B9_7F4A_7C15);
+        for (k, lane) in lanes.iter_mut().enumerate() {
+            let h = if k < 8 { h0 } else { h1 };
+            *lane += SPREAD[((h >> (8 * (k % 8))) & 0xFF) as usize];
+        }
+        windows += 1;
+        pending += 1;
+        if pending == 255 {
+            empty(&mut lanes, &mut ones);
+            pending = 0;
+        }
+        let Some(c) = chars.next() else { break };
+        w = [w[1], w[2], w[3], c];
+    }
+    empty(&mut lanes, &mut ones);
+    // a bit is set when more windows voted for it than against it
+    let mut halves = [0u64; 2];
+    for (bit, &n) in ones.iter().enumerate() {
+        if 2 * n > windows {
+            halves[bit / 64] |= 1 << (bit % 64);
+        }
+    }
+    halves
+}
+
+/// For each byte value, a u64 whose byte lane `i` holds bit `i` of the value.
+const SPREAD: [u64; 256] = {
+    let mut t = [0u64; 256];
+    let mut b = 0;
+    while b < 256 {
+        let mut i = 0;
+        while i < 8 {
+            t[b] |= ((b as u64 >> i) & 1) << (8 * i);
+            i += 1;
+        }
+        b += 1;
+    }
+    t
+};
+
+/// Adds the byte-lane counts to the per-bit totals and clears them.
+fn empty(lanes: &mut [u64; 16], ones: &mut [u32; 128]) {
+    for (k, lane) in lanes.iter_mut().enumerate() {
+        for i in 0..8 {
+            ones[8 * k + i] += ((*lane >> (8 * i)) & 0xFF) as u32;
+        }
+        *lane = 0;
+    }
 }
 
 /// Bits in which two fingerprints differ.
@@ -74,5 +129,37 @@ mod tests {
         );
         assert!(distance(a, other) > 2 * NEAR, "{} bits apart", distance(a, other));
         assert_ne!(simhash("短"), simhash("文"));
+    }
+
+    /// The fingerprint as first written (a vector of the characters, then its windows):
+    /// fingerprints are stored in indexes, so the streaming version must give the same bits.
+    fn reference(text: &str) -> [u64; 2] {
+        let normalized = crate::analysis::normalize::Normalized::new(text, Normalizer::default());
+        let chars: Vec<u64> = normalized.text().chars().filter(|c| c.is_alphanumeric()).map(u64::from).collect();
+        if chars.len() < 4 {
+            let h = mix(chars.iter().fold(0u64, |a, &c| a.rotate_left(21) ^ c));
+            return [h, mix(h)];
+        }
+        let mut votes = [[0i32; 64]; 2];
+        for w in chars.windows(4) {
+            let h0 = mix((w[0] << 42) ^ (w[1] << 21) ^ w[2] ^ w[3].rotate_right(11));
+            let h1 = mix(h0 ^ 0x9E37_79B9_7F4A_7C15);
+            for (votes, h) in votes.iter_mut().zip([h0, h1]) {
+                for (bit, v) in votes.iter_mut().enumerate() {
+                    *v += ((h >> bit) & 1) as i32 * 2 - 1;
+                }
+            }
+        }
+        votes
+            .map(|half| half.iter().enumerate().fold(0u64, |acc, (bit, &v)| if v > 0 { acc | (1 << bit) } else { acc }))
+    }
+
+    #[test]
+    fn same_bits_as_the_first_version() {
+        let long = TEXT.repeat(3); // more windows than a byte lane holds
+        for t in ["", "短", "医保", "医保卡", "医保卡丢", "醫保卡遺失，ＡＰＰ補辦！", "a,b,c,d,e", TEXT, &long]
+        {
+            assert_eq!(simhash(t), reference(t), "{t}");
+        }
     }
 }

@@ -250,6 +250,7 @@ impl IndexHandle {
             }
         }
 
+        crate::analysis::expect_text(&self.features, todo.iter().map(|(c, _)| c.size).sum());
         let total = todo.len();
         let mut done = 0;
         let mut bytes = 0;

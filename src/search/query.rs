@@ -207,7 +207,7 @@ pub const COVERAGE: f32 = 12.0;
 /// query (when it has other words).
 pub fn plan(parsed: &super::syntax::ParsedQuery, features: &Features) -> Plan {
     use super::syntax::Term;
-    let normalized = |t: &str| crate::analysis::normalize::Normalized::new(t, features.normalizer()).text().to_string();
+    let normalized = |t: &str| crate::analysis::normalize::normalized_text(t, features.normalizer()).into_owned();
     let phrase = |t: &str| {
         let n: String = normalized(t).chars().filter(|c| c.is_alphanumeric()).collect();
         (!n.is_empty()).then_some(Alternative::Phrase(n))
