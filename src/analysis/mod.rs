@@ -22,6 +22,14 @@ pub(crate) fn is_han(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
 }
 
+/// Whether `c` is a letter or digit, answering for the CJK unified ideographs (all assigned,
+/// all letters) without Unicode's tables: `char::is_alphanumeric`, faster on Chinese text.
+pub(crate) fn is_letter_or_digit(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
+        || (!c.is_ascii() && c.is_alphanumeric())
+}
+
 /// The domain dictionary compiled into the binary (jieba user-dictionary format).
 pub const USER_DICT: &str = include_str!("data/userdict.txt");
 /// Words that do not decide the ranking of a query (question words, particles).

@@ -7,11 +7,11 @@
 
 use std::borrow::Cow;
 
-/// The normalised form of one character, appended to `out`.
-fn push_normalized(c: char, out: &mut String) {
+/// The normalised form of one character (width and case folded), handed to `f`: one
+/// character, or several where lower case has several (İ → i̇).
+fn fold_char(c: char, f: &mut impl FnMut(char)) {
     if super::is_han(c) {
-        out.push(c);
-        return;
+        return f(c);
     }
     let c = match c as u32 {
         0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
@@ -19,10 +19,22 @@ fn push_normalized(c: char, out: &mut String) {
         _ => c,
     };
     if c.is_ascii() {
-        out.push(c.to_ascii_lowercase());
+        f(c.to_ascii_lowercase());
     } else {
-        out.extend(c.to_lowercase());
+        c.to_lowercase().for_each(f);
     }
+}
+
+/// The normalised form of one character, appended to `out`.
+fn push_normalized(c: char, out: &mut String) {
+    fold_char(c, &mut |c| out.push(c));
+}
+
+/// Hands `f` each character of `text` as every normalisation leaves it: the characters of
+/// [`normalized_text`] with the default normaliser, without building that text.
+pub fn for_each_normalized_char(text: &str, mut f: impl FnMut(char)) {
+    let simple = simplified(text);
+    simple.as_deref().unwrap_or(text).chars().for_each(|c| fold_char(c, &mut f));
 }
 
 fn changes(c: char) -> bool {
@@ -60,12 +72,35 @@ fn may_change(c: char) -> bool {
 /// `text` in simplified characters, when that changes it and keeps one character per character.
 /// Most texts are simplified already: a look at each character in a bitmap says so without
 /// running the conversion (a hash-table look-up and a push per character).
+///
+/// fast2s decides each character from the character itself and its two neighbours, so only
+/// the characters of the bitmap are converted, each within its neighbours, and the rest of the
+/// text is copied as it is: the same result as converting the whole text.
 fn simplified(text: &str) -> Option<String> {
-    if text.is_ascii() || !text.chars().any(may_change) {
+    if text.is_ascii() {
         return None;
     }
-    let s = fast2s::convert(text);
-    (s != text && s.chars().count() == text.chars().count()).then_some(s)
+    let mut out: Option<String> = None;
+    let mut copied = 0; // bytes of `text` already in `out`
+    let mut prev: Option<char> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if may_change(c) {
+            let next = chars.peek().map(|&(_, n)| n);
+            let window: String = prev.into_iter().chain([c]).chain(next).collect();
+            let converted = fast2s::convert(&window).chars().nth(usize::from(prev.is_some())).unwrap_or(c);
+            if converted != c {
+                let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+                o.push_str(&text[copied..i]);
+                o.push(converted);
+                copied = i + c.len_utf8();
+            }
+        }
+        prev = Some(c);
+    }
+    let mut o = out?;
+    o.push_str(&text[copied..]);
+    Some(o)
 }
 
 /// Text after normalisation, with the way back to the original.
@@ -73,7 +108,7 @@ pub struct Normalized<'a> {
     original: &'a str,
     text: Cow<'a, str>,
     /// For each byte of `text` (and one past the end), the original byte offset of the character
-    /// it came from. Empty when `text` is the original.
+    /// it came from. Empty when every byte maps to itself (every character kept its length).
     origin: Vec<u32>,
 }
 
@@ -106,18 +141,33 @@ impl<'a> Normalized<'a> {
             return Normalized { original, text: Cow::Borrowed(original), origin: Vec::new() };
         }
         let mut text = String::with_capacity(original.len());
-        let mut origin = Vec::with_capacity(original.len() + 1);
+        // Most texts keep every character's byte length (case folding of ASCII, simplified
+        // characters): their bytes map to themselves and no table is needed. The table is
+        // built from the first character whose length changes (a full-width letter).
+        let mut origin: Vec<u32> = Vec::new();
         let source = simple.as_deref().unwrap_or(original);
-        for ((i, _), c) in original.char_indices().zip(source.chars()) {
+        for ((i, o), c) in original.char_indices().zip(source.chars()) {
             let before = text.len();
             if fold {
                 push_normalized(c, &mut text);
             } else {
                 text.push(c);
             }
-            origin.extend(std::iter::repeat_n(i as u32, text.len() - before));
+            let len = text.len() - before;
+            if origin.is_empty() && len == o.len_utf8() {
+                continue;
+            }
+            if origin.is_empty() {
+                origin.reserve(original.len() + 1);
+                for (j, p) in text[..before].char_indices() {
+                    origin.extend(std::iter::repeat_n(j as u32, p.len_utf8()));
+                }
+            }
+            origin.extend(std::iter::repeat_n(i as u32, len));
         }
-        origin.push(original.len() as u32);
+        if !origin.is_empty() {
+            origin.push(original.len() as u32);
+        }
         Normalized { original, text: Cow::Owned(text), origin }
     }
 
@@ -158,6 +208,16 @@ pub fn normalize(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn converting_only_the_bitmap_characters_is_converting_everything(
+            t in "[醫保著乾藉計畫闔家口看麻苧隆坤卦校讎定仇鍾書兒寬覆答批回夥甚瞭望麽幺於樊a-z 医保卡]{0,24}"
+        ) {
+            prop_assert_eq!(simplified(&t).unwrap_or_else(|| t.clone()), fast2s::convert(&t));
+        }
+    }
 
     #[test]
     fn full_width_and_case_fold() {
@@ -184,11 +244,22 @@ mod tests {
         assert_eq!(fast2s::convert(&unchanged), unchanged);
         assert!(may_change('醫') && may_change('著') && !may_change('医') && !may_change('a'));
         // conversions that depend on the neighbours still happen as fast2s makes them
-        for t in ["看著 藉口 計畫 闔家 乾隆 乾淨", "医保卡遗失 著"] {
-            assert_eq!(normalize(t), fast2s::convert(t), "{t}");
+        for t in
+            ["看著 藉口 計畫 闔家 乾隆 乾淨", "医保卡遗失 著", "著", "乾", "醫", "a醫b", "計畫", "畫", "乾乾淨淨的乾卦"]
+        {
+            assert_eq!(simplified(t).unwrap_or_else(|| t.to_string()), fast2s::convert(t), "{t}");
         }
         assert_eq!(normalize("看著 計畫"), "看着 计划");
         assert_eq!(normalize("医保卡遗失"), "医保卡遗失");
+    }
+
+    #[test]
+    fn characters_one_by_one_are_the_normalised_text() {
+        for t in ["醫保ＡＰＰ下載", "İstanbul　ＡＢＣ", "", "參保地變更"] {
+            let mut chars = String::new();
+            for_each_normalized_char(t, |c| chars.push(c));
+            assert_eq!(chars, normalize(t), "{t}");
+        }
     }
 
     #[test]
@@ -212,5 +283,12 @@ mod tests {
         assert_eq!(&original[n.original_start(start)..n.original_end(end)], "１２３３３");
         let plain = Normalized::new("医保", Normalizer::default());
         assert_eq!(plain.original_end(3), 3);
+        // lengths kept at first (case, simplified), then a full-width run: both map back
+        let original = "APP醫保ＡＰＰ";
+        let n = Normalized::new(original, Normalizer::default());
+        assert_eq!(n.text(), "app医保app");
+        assert_eq!(&original[n.original_start(0)..n.original_end(3)], "APP");
+        assert_eq!(&original[n.original_start(3)..n.original_end(9)], "醫保");
+        assert_eq!(&original[n.original_start(9)..n.original_end(12)], "ＡＰＰ");
     }
 }

@@ -66,7 +66,7 @@ impl ZhTokenizer {
             .features
             .segment(normalized.text(), mode)
             .into_iter()
-            .filter(|w| w.end - w.start <= MAX_TOKEN_CHARS && w.word.chars().any(is_word_char))
+            .filter(|w| w.end - w.start <= MAX_TOKEN_CHARS && w.word.chars().any(super::is_letter_or_digit))
             .map(|w| Span {
                 start: w.byte_start,
                 end: w.byte_end,
@@ -78,11 +78,6 @@ impl ZhTokenizer {
             .collect();
         ZhTokenStream { text: normalized.into_text(), spans, next: 0, token: Token::default() }
     }
-}
-
-/// A letter or digit (Han characters first: most of every text).
-fn is_word_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || super::is_han(c) || (!c.is_ascii() && c.is_alphanumeric())
 }
 
 /// Where a token lies: bytes of the normalised text, bytes of the original, characters.

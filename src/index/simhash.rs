@@ -3,8 +3,8 @@
 //! differ in a few characters (another city's name, another date), land within a few bits of each
 //! other; different articles land about 64 bits apart.
 
-use crate::analysis::Normalizer;
-use crate::analysis::normalize::normalized_text;
+use crate::analysis::is_letter_or_digit;
+use crate::analysis::normalize::for_each_normalized_char;
 
 /// Fingerprints at most this many bits (of 128) apart are near-duplicates. Measured: a 230- and a
 /// 470-character answer whose city name was swapped in a few places land 5 and 9 bits away (the
@@ -21,54 +21,83 @@ fn mix(mut z: u64) -> u64 {
 
 /// The SimHash of `text`, as two 64-bit halves.
 pub fn simhash(text: &str) -> [u64; 2] {
-    let normalized = normalized_text(text, Normalizer::default());
-    let mut chars = normalized.chars().filter(|c| c.is_alphanumeric()).map(u64::from);
-    // the first four characters, then the last four, oldest first
-    let mut w = [0u64; 4];
-    let mut n = 0;
-    for c in chars.by_ref() {
-        w[n] = c;
-        n += 1;
-        if n == 4 {
-            break;
+    let mut votes = Votes::default();
+    for_each_normalized_char(text, |c| {
+        if is_letter_or_digit(c) {
+            votes.push(u64::from(c));
         }
-    }
-    if n < 4 {
-        let h = mix(w[..n].iter().fold(0u64, |a, &c| a.rotate_left(21) ^ c));
-        return [h, mix(h)];
-    }
-    // Each window votes for the bits of its two hashes. Ones are counted eight bits at a time:
-    // SPREAD puts a byte's bits into the eight byte lanes of a u64, so one addition counts a
-    // byte of the hash; the lanes are emptied into the totals before they can overflow.
-    let mut ones = [0u32; 128];
-    let mut lanes = [0u64; 16];
-    let mut pending = 0;
-    let mut windows = 0u32;
-    loop {
+    });
+    votes.finish()
+}
+
+/// The windows' votes so far. Each window votes for the bits of its two hashes. Ones are
+/// counted eight bits at a time: SPREAD puts a byte's bits into the eight byte lanes of a u64,
+/// so one addition counts a byte of the hash; the lanes are emptied into the totals before they
+/// can overflow.
+#[derive(Default)]
+struct Votes {
+    /// The last four characters, oldest first.
+    w: [u64; 4],
+    /// Characters seen (counting stops at four).
+    seen: usize,
+    windows: u32,
+    lanes: [u64; 16],
+    pending: u32,
+    ones: Vec<u32>,
+}
+
+impl Votes {
+    fn push(&mut self, c: u64) {
+        self.w = [self.w[1], self.w[2], self.w[3], c];
+        if self.seen < 4 {
+            self.seen += 1;
+            if self.seen < 4 {
+                return;
+            }
+        }
+        let w = self.w;
         let h0 = mix((w[0] << 42) ^ (w[1] << 21) ^ w[2] ^ w[3].rotate_right(11));
         let h1 = mix(h0 ^ 0x9E37_79B9_7F4A_7C15);
-        for (k, lane) in lanes.iter_mut().enumerate() {
+        for (k, lane) in self.lanes.iter_mut().enumerate() {
             let h = if k < 8 { h0 } else { h1 };
             *lane += SPREAD[((h >> (8 * (k % 8))) & 0xFF) as usize];
         }
-        windows += 1;
-        pending += 1;
-        if pending == 255 {
-            empty(&mut lanes, &mut ones);
-            pending = 0;
-        }
-        let Some(c) = chars.next() else { break };
-        w = [w[1], w[2], w[3], c];
-    }
-    empty(&mut lanes, &mut ones);
-    // a bit is set when more windows voted for it than against it
-    let mut halves = [0u64; 2];
-    for (bit, &n) in ones.iter().enumerate() {
-        if 2 * n > windows {
-            halves[bit / 64] |= 1 << (bit % 64);
+        self.windows += 1;
+        self.pending += 1;
+        if self.pending == 255 {
+            self.empty();
         }
     }
-    halves
+
+    /// Adds the byte-lane counts to the per-bit totals and clears them.
+    fn empty(&mut self) {
+        self.ones.resize(128, 0);
+        for (k, lane) in self.lanes.iter_mut().enumerate() {
+            for i in 0..8 {
+                self.ones[8 * k + i] += ((*lane >> (8 * i)) & 0xFF) as u32;
+            }
+            *lane = 0;
+        }
+        self.pending = 0;
+    }
+
+    fn finish(mut self) -> [u64; 2] {
+        if self.seen < 4 {
+            // too short for a window: a hash of the characters themselves
+            let chars = &self.w[4 - self.seen..];
+            let h = mix(chars.iter().fold(0u64, |a, &c| a.rotate_left(21) ^ c));
+            return [h, mix(h)];
+        }
+        self.empty();
+        // a bit is set when more windows voted for it than against it
+        let mut halves = [0u64; 2];
+        for (bit, &n) in self.ones.iter().enumerate() {
+            if 2 * n > self.windows {
+                halves[bit / 64] |= 1 << (bit % 64);
+            }
+        }
+        halves
+    }
 }
 
 /// For each byte value, a u64 whose byte lane `i` holds bit `i` of the value.
@@ -85,16 +114,6 @@ const SPREAD: [u64; 256] = {
     }
     t
 };
-
-/// Adds the byte-lane counts to the per-bit totals and clears them.
-fn empty(lanes: &mut [u64; 16], ones: &mut [u32; 128]) {
-    for (k, lane) in lanes.iter_mut().enumerate() {
-        for i in 0..8 {
-            ones[8 * k + i] += ((*lane >> (8 * i)) & 0xFF) as u32;
-        }
-        *lane = 0;
-    }
-}
 
 /// Bits in which two fingerprints differ.
 pub fn distance(a: [u64; 2], b: [u64; 2]) -> u32 {
@@ -134,7 +153,8 @@ mod tests {
     /// The fingerprint as first written (a vector of the characters, then its windows):
     /// fingerprints are stored in indexes, so the streaming version must give the same bits.
     fn reference(text: &str) -> [u64; 2] {
-        let normalized = crate::analysis::normalize::Normalized::new(text, Normalizer::default());
+        use crate::analysis::{Normalizer, normalize::Normalized};
+        let normalized = Normalized::new(text, Normalizer::default());
         let chars: Vec<u64> = normalized.text().chars().filter(|c| c.is_alphanumeric()).map(u64::from).collect();
         if chars.len() < 4 {
             let h = mix(chars.iter().fold(0u64, |a, &c| a.rotate_left(21) ^ c));
