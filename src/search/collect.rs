@@ -157,7 +157,7 @@ impl SegmentCollector for SegmentGroups {
 
 /// The best passage per article among `candidates` only, each scored by the full `query`
 /// (passages the query does not match are left out). The second pass of a pruned search: the
-/// candidates come from a cheaper query ranked with block-max WAND ([`super::query::candidates`]).
+/// candidates come from a cheaper union of terms ranked by MaxScore ([`super::query::candidates`]).
 pub fn rescore(searcher: &Searcher, query: &dyn Query, candidates: &[DocAddress]) -> tantivy::Result<Vec<Group>> {
     let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
     let mut by_segment: Vec<Vec<DocId>> = vec![Vec::new(); searcher.segment_readers().len()];

@@ -3,6 +3,7 @@
 mod bonus;
 pub mod collect;
 pub mod explain;
+mod maxscore;
 pub mod query;
 pub mod snippet;
 mod sum;
@@ -12,7 +13,6 @@ use std::path::Path;
 
 use serde::Serialize;
 use tantivy::TantivyDocument;
-use tantivy::collector::TopDocs;
 use tantivy::schema::Value;
 
 use crate::article::Date;
@@ -220,7 +220,7 @@ impl IndexHandle {
     }
 
     /// Ranks in two passes: the [`query::candidates`] union picks the passages that can score
-    /// best (block-max WAND skips the rest), then the full query — exclusions, filters and
+    /// best (MaxScore skips the rest, [`maxscore`]), then the full query — exclusions, filters and
     /// phrases included — scores only those, and answers are grouped and folded as usual.
     /// `None` (rank every match) when the plan has no words, when the first pass finds fewer
     /// passages than it asked for (few matches: the exhaustive pass is cheap), when paging asks
@@ -245,7 +245,7 @@ impl IndexHandle {
         if k > MAX_CANDIDATES {
             return Ok(None);
         }
-        let top = searcher.search(&*first, &TopDocs::with_limit(k).order_by_score())?;
+        let top = maxscore::top_k(searcher, &first, k)?;
         if top.len() < k {
             return Ok(None);
         }

@@ -389,12 +389,12 @@ pub fn build(f: &Fields, features: &Features, plan: &Plan, minimum: usize, acces
 
 /// The cheap first pass of a ranked search ([`super::IndexHandle::search`]): every word of the
 /// plan (with its parts and synonyms, and the words of quoted phrases) as a plain term on title,
-/// heading and body, at the weights [`build`] gives them, all optional. A union of term queries
-/// is what tantivy can rank with block-max WAND, skipping the blocks of postings that cannot
-/// reach the current top k, instead of scoring every matching passage. Exclusions, filters and
-/// phrase order are left to the second pass, which runs the full query on the passages found.
-/// `None` for a plan without words (filters only).
-pub fn candidates(f: &Fields, features: &Features, plan: &Plan) -> Option<Box<dyn Query>> {
+/// heading and body, with the weights [`build`] gives them, to be ranked as a union
+/// ([`super::maxscore`]), which can skip the postings that cannot reach the current top k
+/// instead of scoring every matching passage. Exclusions, filters and phrase order are left to
+/// the second pass, which runs the full query on the passages found. `None` for a plan without
+/// words (filters only).
+pub fn candidates(f: &Fields, features: &Features, plan: &Plan) -> Option<Vec<(Term, f32)>> {
     fn add(terms: &mut Vec<(String, f32)>, word: &str, weight: f32) {
         match terms.iter_mut().find(|(w, _)| w == word) {
             Some(t) => t.1 = t.1.max(weight),
@@ -427,8 +427,13 @@ pub fn candidates(f: &Fields, features: &Features, plan: &Plan) -> Option<Box<dy
     if terms.is_empty() {
         return None;
     }
-    let clauses = terms.iter().flat_map(|(w, weight)| field_terms(f, w, *weight)).collect();
-    Some(Box::new(BooleanQuery::new(clauses)))
+    let fields = [(f.title, TITLE_BOOST), (f.section, SECTION_BOOST), (f.body, 1.0)];
+    Some(
+        terms
+            .iter()
+            .flat_map(|(w, weight)| fields.map(|(field, boost)| (Term::from_field_text(field, w), boost * weight)))
+            .collect(),
+    )
 }
 
 /// A filter (no score): the untokenised `field` holds one of `values`.
