@@ -134,14 +134,23 @@ pub fn top_k(searcher: &Searcher, terms: &[(Term, Score)], k: usize) -> tantivy:
         // cursors before `essential` cannot lift a document above the floor on their own
         let mut essential = bound.iter().take_while(|&&b| b <= floor).count();
         while essential < cursors.len() {
-            let doc: DocId = cursors[essential..].iter().map(|c| c.doc).min().unwrap_or(TERMINATED);
+            // the next document of the essential terms, and what it could reach: the maxima of
+            // the essential terms it holds and of every non-essential term (one pass); below
+            // the floor it is passed over without scoring
+            let mut doc = TERMINATED;
+            let mut reach: Score = 0.0;
+            for c in &cursors[essential..] {
+                if c.doc < doc {
+                    doc = c.doc;
+                    reach = c.max;
+                } else if c.doc == doc {
+                    reach += c.max;
+                }
+            }
             if doc == TERMINATED {
                 break;
             }
-            // what the document could reach: the maxima of the essential terms it holds and of
-            // every non-essential term; below the floor it is passed over without scoring
-            let reach: Score = cursors[essential..].iter().filter(|c| c.doc == doc).map(|c| c.max).sum::<Score>()
-                + essential.checked_sub(1).map_or(0.0, |i| bound[i]);
+            reach += essential.checked_sub(1).map_or(0.0, |i| bound[i]);
             let mut score: Score = 0.0;
             for c in &mut cursors[essential..] {
                 if c.doc == doc {
