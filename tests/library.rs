@@ -253,6 +253,27 @@ fn traditional_and_simplified_find_each_other_and_highlights_keep_the_page_form(
 }
 
 #[test]
+fn a_question_finds_the_answer_holding_half_its_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("c");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let pages = [
+        ("a.txt", "建筑公司退场，工伤保险可以退吗", "工伤保险不存在退保的问题，由用人单位缴纳。"),
+        ("b.txt", "工程款结算需要哪些材料", "工程竣工后按合同结算工程款。"),
+    ];
+    for (file, title, body) in pages {
+        std::fs::write(corpus.join(file), text_page(title, "2025-03-01", &[body])).unwrap();
+    }
+    let engine = Engine::create(dir.path().join("i")).unwrap();
+    engine.index_paths(&[&corpus], &IndexOptions::default()).unwrap();
+    // four meaningful words (工伤保险 工程 结束 退); the answer holds two of them: found at once,
+    // without relaxing; the page holding only one of them (工程) is not an answer
+    let r = search(&engine, "工伤保险 工程结束 能退吗");
+    assert!(r.relaxed.is_none(), "{:?}", r.relaxed);
+    assert_eq!(r.hits.iter().map(|h| h.title.as_str()).collect::<Vec<_>>(), ["建筑公司退场，工伤保险可以退吗"]);
+}
+
+#[test]
 fn synonyms_widen_a_query() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("c");

@@ -155,10 +155,11 @@ Query language:
   after:2025-01-01         published on or after (also --since); before:2025-07-31 (also --until)
 
 Question words (怎么, 如何, 吗 …) do not decide the ranking. Each answer is the best-matching passage \
-of one article; teasers (related-article titles seen on other pages) rank below full articles. When \
-no answer holds every word, answers holding most of them are shown and a note says so on stderr; so \
-does a note when part of the query could not be read as written (an unclosed quote, an unknown \
-field) and was searched as plain words.
+of one article; teasers (related-article titles seen on other pages) rank below full articles. An \
+answer holds all the words of a one- or two-word query and at least half of a longer one; answers \
+holding more words rank higher. When no answer holds that many, fewer are required and a note says \
+so on stderr; so does a note when part of the query could not be read as written (an unclosed \
+quote, an unknown field) and was searched as plain words.
 
 With --json the output is one document: {\"query\", \"total\", \"total_exact\", \"hits\": [{\"rank\", \"score\", \"kind\", \
 \"title\", \"section\", \"snippet\", \"highlights\", \"date\", \"source\", \"path\", \"url\", \"similar\", \"region\"}]}; highlights are [start, end) character offsets into snippet; \

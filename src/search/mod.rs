@@ -122,7 +122,8 @@ pub struct SearchResults {
     /// answers found among those passages. `exact` in the request makes it always true.
     pub total_exact: bool,
     pub hits: Vec<Answer>,
-    /// Set when no answer holds all the query's words and fewer were required.
+    /// Set when no answer holds the words first required (all of one or two, half of more)
+    /// and fewer were required.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub relaxed: Option<String>,
     /// How parts of the query that do not parse were read (an unclosed quote, an unknown field).
@@ -175,10 +176,14 @@ impl IndexHandle {
                     if !groups.is_empty() || minimum <= 1 {
                         break (groups, q);
                     }
+                    let held = if minimum == flexible {
+                        format!("all {flexible}")
+                    } else {
+                        format!("{minimum} of the {flexible}")
+                    };
                     minimum = if minimum > 2 { minimum.div_ceil(2) } else { 1 };
-                    relaxed = Some(format!(
-                        "no answer holds all {flexible} words; showing answers with at least {minimum} of them"
-                    ));
+                    relaxed =
+                        Some(format!("no answer holds {held} words; showing answers with at least {minimum} of them"));
                 };
                 let (groups, total) = collect::rank(groups, order, needed, request.collapse);
                 (groups, total, true, q)
