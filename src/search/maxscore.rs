@@ -78,6 +78,9 @@ impl Cursor<'_> {
 
 /// The `k` best documents of the union of `terms` (each with its weight), best first.
 pub fn top_k(searcher: &Searcher, terms: &[(Term, Score)], k: usize) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+    if k == 0 || terms.is_empty() {
+        return Ok(Vec::new());
+    }
     // where each term's postings are in each segment (one dictionary look-up each), and its
     // BM25 weight from the statistics of the whole index, as tantivy's `TermQuery` computes it
     let readers = searcher.segment_readers();
@@ -101,9 +104,6 @@ pub fn top_k(searcher: &Searcher, terms: &[(Term, Score)], k: usize) -> tantivy:
     }
     // the k best so far, the worst on top
     let mut best: BinaryHeap<Reverse<Hit>> = BinaryHeap::with_capacity(k + 1);
-    if k == 0 {
-        return Ok(Vec::new());
-    }
     for (ord, reader) in readers.iter().enumerate() {
         let mut cursors = Vec::with_capacity(weights.len());
         for (((term, _), (bm25, weight, max)), per_segment) in terms.iter().zip(&weights).zip(&infos) {
