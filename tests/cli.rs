@@ -289,3 +289,26 @@ fn a_pruned_count_says_at_least_and_exact_counts_them_all() {
     assert!(fast["total"].as_u64() <= v["total"].as_u64());
     assert_eq!(fast["hits"], v["hits"]);
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_command_quietly() {
+    // `baoxian search … | head -1`: the reader goes before the answers are written
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    copy_corpus(&dir.path().join("corpus"));
+    assert!(baoxian(dir.path(), &["index"]).status.success());
+    for args in [&["search", "--limit", "50", "医保"][..], &["search", "--json", "医保"], &["stats"]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_baoxian"))
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("BAOXIAN_INDEX")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{args:?}: {:?} {}", out.status, stderr(&out));
+        assert!(stderr(&out).is_empty(), "{args:?}: {}", stderr(&out));
+    }
+}

@@ -3,7 +3,28 @@
 //! Exit codes: 0 success; 1 some files failed to index (the rest were indexed); 2 usage error
 //! or fatal error (bad arguments, empty query, missing or unreadable index).
 
+/// `println!` for the command's output: when the reader has gone (`baoxian search … | head`),
+/// the command ends quietly with success, as Unix tools do, instead of panicking; any other
+/// failure to write is an error on stderr (exit code 2).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
+            $crate::cli::output_failed(e);
+        }
+    }};
+}
+
 mod render;
+
+/// Ends the process after a failed write to stdout (see [`say!`]).
+pub(crate) fn output_failed(e: std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("baoxian: error: cannot write the output: {e}");
+    std::process::exit(2);
+}
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -207,7 +228,7 @@ fn dispatch(command: Command) -> Result<ExitCode, Error> {
             let options = IndexOptions { full, dry_run, memory_mb: memory, max_file_size };
             let report = build(&engine, &paths, &options, quiet)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+                say!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
             } else {
                 render::report(&report, &paths, &index);
             }
@@ -253,7 +274,7 @@ fn dispatch(command: Command) -> Result<ExitCode, Error> {
                 eprintln!("baoxian: note: {note}");
             }
             if json {
-                println!("{}", serde_json::to_string_pretty(&results).unwrap_or_default());
+                say!("{}", serde_json::to_string_pretty(&results).unwrap_or_default());
             } else {
                 let colour = match (no_color, color) {
                     (true, _) | (_, ColorChoice::Never) => false,
@@ -267,7 +288,7 @@ fn dispatch(command: Command) -> Result<ExitCode, Error> {
         Command::Stats { json, dir } => {
             let stats = Engine::open(dir.path())?.stats()?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&stats).unwrap_or_default());
+                say!("{}", serde_json::to_string_pretty(&stats).unwrap_or_default());
             } else {
                 render::stats(&stats);
             }

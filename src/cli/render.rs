@@ -34,9 +34,9 @@ pub fn results(results: &SearchResults, offset: usize, colour: bool) {
     };
     if results.hits.is_empty() {
         if results.total > 0 {
-            println!("no answers past {offset} ({} in all)", results.total);
+            say!("no answers past {offset} ({} in all)", results.total);
         } else {
-            println!("no answers for {:?}", results.query);
+            say!("no answers for {:?}", results.query);
         }
         return;
     }
@@ -46,9 +46,9 @@ pub fn results(results: &SearchResults, offset: usize, colour: bool) {
             Kind::Teaser => "  [相关文章]",
         };
         let similar = if hit.similar > 0 { format!("  (+{} similar)", hit.similar) } else { String::new() };
-        println!("{:>2}. {}{}{}", hit.rank, paint(BOLD, &hit.title), kind, similar);
+        say!("{:>2}. {}{}{}", hit.rank, paint(BOLD, &hit.title), kind, similar);
         if let Some(section) = &hit.section {
-            println!("    问: {section}");
+            say!("    问: {section}");
         }
         let mut facts: Vec<String> = Vec::new();
         if let Some(d) = hit.date {
@@ -61,16 +61,16 @@ pub fn results(results: &SearchResults, offset: usize, colour: bool) {
             facts.push(place.rsplit('/').next().unwrap_or(place).to_string());
         }
         facts.push(hit.path.clone());
-        println!("    {}", paint(DIM, &facts.join(" · ")));
+        say!("    {}", paint(DIM, &facts.join(" · ")));
         if !hit.snippet.is_empty() {
-            println!("    {}", highlighted(&hit.snippet, &hit.highlights, colour));
+            say!("    {}", highlighted(&hit.snippet, &hit.highlights, colour));
         }
         if let Some(e) = &hit.explain {
             let parts: Vec<String> = e.parts.iter().take(8).map(|p| format!("{} {:.2}", p.why, p.score)).collect();
             let teaser = if hit.kind == Kind::Teaser { " (a teaser: ×0.6)" } else { "" };
-            println!("    {}", paint(DIM, &format!("score {:.2}{teaser} = {}", e.score, parts.join(" + "))));
+            say!("    {}", paint(DIM, &format!("score {:.2}{teaser} = {}", e.score, parts.join(" + "))));
         }
-        println!();
+        say!("");
     }
     let first = offset + 1;
     let last = offset + results.hits.len();
@@ -79,22 +79,18 @@ pub fn results(results: &SearchResults, offset: usize, colour: bool) {
     } else {
         format!("at least {} answers (--exact counts them all)", results.total)
     };
-    println!("{count}; showing {first}–{last}");
+    say!("{count}; showing {first}–{last}");
 }
 
 pub fn report(r: &IndexReport, paths: &[PathBuf], index: &Path) {
     let from: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     let secs = r.elapsed_ms as f64 / 1000.0;
     if r.dry_run {
-        println!(
-            "dry run: indexing {} into {} would change this (nothing was written)",
-            from.join(", "),
-            index.display()
-        );
+        say!("dry run: indexing {} into {} would change this (nothing was written)", from.join(", "), index.display());
     } else {
-        println!("indexed {} into {} in {secs:.1} s", from.join(", "), index.display());
+        say!("indexed {} into {} in {secs:.1} s", from.join(", "), index.display());
     }
-    println!(
+    say!(
         "  added {}, updated {}, removed {}, renamed {}, unchanged {}, duplicates {}, skipped {}, failed {}",
         r.added,
         r.updated,
@@ -107,7 +103,7 @@ pub fn report(r: &IndexReport, paths: &[PathBuf], index: &Path) {
     );
     if r.parsed_files > 0 {
         let mb = r.parsed_bytes as f64 / 1e6;
-        println!(
+        say!(
             "  parsed {} files ({mb:.1} MB) into {} passages and {} teasers: {:.0} files/s, {:.1} MB/s",
             r.parsed_files,
             r.passages,
@@ -117,16 +113,16 @@ pub fn report(r: &IndexReport, paths: &[PathBuf], index: &Path) {
         );
     }
     if r.ignored > 0 {
-        println!("  passed over {} files that are not article pages by name or content", r.ignored);
+        say!("  passed over {} files that are not article pages by name or content", r.ignored);
     }
     for d in &r.duplicate_files {
-        println!("duplicate: {} (same content as {})", d.path, d.same_as);
+        say!("duplicate: {} (same content as {})", d.path, d.same_as);
     }
     for s in &r.skipped {
-        println!("skipped: {}: {}", s.path, s.reason);
+        say!("skipped: {}: {}", s.path, s.reason);
     }
     for f in &r.failed {
-        println!("failed: {}: {}", f.path, f.reason);
+        say!("failed: {}: {}", f.path, f.reason);
     }
 }
 
@@ -184,19 +180,19 @@ impl ProgressLine {
 }
 
 pub fn stats(s: &Stats) {
-    println!("index      {} ({:.1} KB)", s.index, s.index_bytes as f64 / 1024.0);
-    println!("articles   {} (from {} files)", s.articles, s.files);
-    println!("passages   {}", s.passages);
-    println!("teasers    {}", s.teasers);
+    say!("index      {} ({:.1} KB)", s.index, s.index_bytes as f64 / 1024.0);
+    say!("articles   {} (from {} files)", s.articles, s.files);
+    say!("passages   {}", s.passages);
+    say!("teasers    {}", s.teasers);
     match (s.earliest, s.latest) {
-        (Some(a), Some(b)) => println!("dates      {a} to {b}"),
-        _ => println!("dates      none known"),
+        (Some(a), Some(b)) => say!("dates      {a} to {b}"),
+        _ => say!("dates      none known"),
     }
     if s.top_sources.is_empty() {
-        println!("sources    none known");
+        say!("sources    none known");
     } else {
         let top: Vec<String> = s.top_sources.iter().map(|(name, n)| format!("{name} ({n})")).collect();
-        println!("sources    {}", top.join(", "));
+        say!("sources    {}", top.join(", "));
     }
 }
 
