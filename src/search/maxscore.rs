@@ -1,19 +1,25 @@
 //! The first pass of a ranked search: the `k` best documents for a union of weighted terms,
-//! scored as tantivy scores a `BooleanQuery` of boosted `TermQuery`s (the sum of each matching
-//! term's BM25 times its weight), found with the MaxScore algorithm (Turtle and Flood, 1995).
+//! scored as the full query scores them apart from phrases, bigrams and region tags: the sum of
+//! each matching term's BM25 times its weight (as tantivy scores a `BooleanQuery` of boosted
+//! `TermQuery`s), plus the bonus of every query word met, among the documents that meet enough
+//! of the words; found with the MaxScore algorithm (Turtle and Flood, 1995).
 //!
 //! Terms are ordered by the most they can add to a score. Once `k` documents are held, the
-//! terms whose maxima together cannot lift a document above the `k`-th best are
-//! *non-essential*: documents are enumerated from the essential terms only, and the others
-//! are looked up (a seek) for those documents alone, and not even then when the document
-//! cannot make it. A whole question holds many words that are everywhere (医保, 办理, the
-//! parts of long words): they soon become non-essential, and the pass walks the postings of
-//! the few rare words instead of every posting of every word. tantivy's block-max WAND, which
-//! this replaces, re-sorts all its term cursors at every step; with the 30–50 term cursors of a
-//! whole question that sorting was a fifth of the query time, and WAND itself more than half.
-//! On 100k generated articles and the 220 benchmark queries: p50 16.2 → 8.0 ms, p99 66.5 →
-//! 30.3 ms, the same candidates apart from ties (201 of 220 queries show the same ten answers
-//! as exhaustive ranking, as before).
+//! terms whose maxima together cannot lift a document above the `k`-th best (or that cannot
+//! meet enough of the query's words on their own) are *non-essential*: documents are
+//! enumerated from the essential terms only, and the others are looked up (a seek) for those
+//! documents alone, and not even then when the document cannot make it. A whole question holds
+//! many words that are everywhere (医保, 办理, the parts of long words): they soon become
+//! non-essential, and the pass walks the postings of the few rare words instead of every
+//! posting of every word. tantivy's block-max WAND, which this replaced, re-sorts all its term
+//! cursors at every step; with the 30–50 term cursors of a whole question that sorting was a
+//! fifth of the query time, and WAND itself more than half. On 100k generated articles and the
+//! 220 benchmark queries: p50 16.2 → 8.0 ms, p99 66.5 → 30.3 ms.
+//!
+//! Counting the words met (session 5) made the first pass rank as the full query does: with 100
+//! candidates instead of 400, 209 of the 220 queries show the same ten answers as exhaustive
+//! ranking (201 before with 400; 195 with 200 and no bonus), p50 7.5 → 6.7 ms, p99 30.5 →
+//! 24.2 ms, measured back to back.
 //!
 //! Postings are read directly (no `Scorer` objects): one dictionary look-up per term and
 //! segment, and the BM25 weight computed here from the index's statistics exactly as
@@ -50,6 +56,39 @@ impl PartialOrd for Hit {
     }
 }
 
+/// What the first pass knows of the query's requirements (its words, each met through any of
+/// several terms). Each term says which requirements it meets (a bit each); a document scores
+/// `bonus` more for each requirement it meets, as in the full query, and only documents that
+/// meet every `strict` requirement and at least `minimum` of the `flexible` ones are ranked.
+/// The default (no requirements) ranks the plain union of the terms.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Requirements {
+    pub bonus: Score,
+    pub flexible: u64,
+    pub strict: u64,
+    pub minimum: u32,
+}
+
+impl Requirements {
+    /// Whether a document meeting `met` (and perhaps `more`) can still be ranked.
+    fn possible(&self, met: u64) -> bool {
+        met & self.strict == self.strict && (met & self.flexible).count_ones() >= self.minimum
+    }
+
+    /// The bonus of the requirements in `met`.
+    fn bonus_of(&self, met: u64) -> Score {
+        self.bonus * (met & (self.flexible | self.strict)).count_ones() as Score
+    }
+}
+
+/// A term of the first pass: its weight, and the requirements a match of it meets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeightedTerm {
+    pub term: Term,
+    pub weight: Score,
+    pub meets: u64,
+}
+
 /// One term's postings in a segment, scored as tantivy's `TermScorer` scores them (BM25 of the
 /// frequency and the field length), times the term's weight.
 struct Cursor<'a> {
@@ -60,6 +99,7 @@ struct Cursor<'a> {
     weight: Score,
     /// The most this term adds to a document's score.
     max: Score,
+    meets: u64,
 }
 
 impl Cursor<'_> {
@@ -76,96 +116,121 @@ impl Cursor<'_> {
     }
 }
 
-/// The `k` best documents of the union of `terms` (each with its weight), best first.
-pub fn top_k(searcher: &Searcher, terms: &[(Term, Score)], k: usize) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+/// The `k` best documents of the union of `terms`, scored as the sum of each matching term's
+/// BM25 times its weight plus the bonus of the requirements met, among the documents that can
+/// meet the `requirements`; best first.
+pub fn top_k(
+    searcher: &Searcher,
+    terms: &[WeightedTerm],
+    requirements: Requirements,
+    k: usize,
+) -> tantivy::Result<Vec<(Score, DocAddress)>> {
     if k == 0 || terms.is_empty() {
         return Ok(Vec::new());
     }
+    let req = requirements;
     // where each term's postings are in each segment (one dictionary look-up each), and its
     // BM25 weight from the statistics of the whole index, as tantivy's `TermQuery` computes it
     let readers = searcher.segment_readers();
     let total_docs = searcher.total_num_docs()?;
     let mut weights = Vec::with_capacity(terms.len());
     let mut infos = Vec::with_capacity(terms.len());
-    for (term, weight) in terms {
+    for t in terms {
         let mut per_segment = Vec::with_capacity(readers.len());
         let mut doc_freq = 0u64;
         for reader in readers {
-            let info = reader.inverted_index(term.field())?.get_term_info(term)?;
+            let info = reader.inverted_index(t.term.field())?.get_term_info(&t.term)?;
             doc_freq += info.as_ref().map_or(0, |i| u64::from(i.doc_freq));
             per_segment.push(info);
         }
-        let tokens = searcher.total_num_tokens(term.field())?;
+        let tokens = searcher.total_num_tokens(t.term.field())?;
         let bm25 = Bm25Weight::for_one_term(doc_freq, total_docs, tokens as Score / total_docs.max(1) as Score);
         // the most this term can add: any frequency in the shortest text
-        let max = bm25.max_score() * weight;
-        weights.push((bm25, *weight, max));
+        let max = bm25.max_score() * t.weight;
+        weights.push((bm25, max));
         infos.push(per_segment);
     }
     // the k best so far, the worst on top
     let mut best: BinaryHeap<Reverse<Hit>> = BinaryHeap::with_capacity(k + 1);
     for (ord, reader) in readers.iter().enumerate() {
         let mut cursors = Vec::with_capacity(weights.len());
-        for (((term, _), (bm25, weight, max)), per_segment) in terms.iter().zip(&weights).zip(&infos) {
+        for ((t, (bm25, max)), per_segment) in terms.iter().zip(&weights).zip(&infos) {
             let Some(info) = &per_segment[ord] else { continue };
-            let field = term.field();
+            let field = t.term.field();
             let postings =
                 reader.inverted_index(field)?.read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
             let doc = postings.doc();
             if doc != TERMINATED {
                 let fieldnorms = reader.get_fieldnorms_reader(field)?;
-                cursors.push(Cursor { postings, doc, fieldnorms, bm25, weight: *weight, max: *max });
+                cursors.push(Cursor { postings, doc, fieldnorms, bm25, weight: t.weight, max: *max, meets: t.meets });
             }
         }
         cursors.sort_by(|a, b| a.max.total_cmp(&b.max));
-        // bound[i]: the most the cursors 0..=i add together
-        let bound: Vec<Score> = cursors
-            .iter()
-            .scan(0.0, |sum, c| {
-                *sum += c.max;
-                Some(*sum)
-            })
-            .collect();
+        // for the cursors 0..=i: the most their terms add together (`sums[i]`) and the
+        // requirements they can meet (`meets[i]`)
+        let mut sums = Vec::with_capacity(cursors.len());
+        let mut meets = Vec::with_capacity(cursors.len());
+        let (mut sum, mut met) = (0.0, 0u64);
+        for c in &cursors {
+            sum += c.max;
+            met |= c.meets;
+            sums.push(sum);
+            meets.push(met);
+        }
         let alive = reader.alive_bitset();
         let threshold = |best: &BinaryHeap<Reverse<Hit>>| {
             if best.len() < k { Score::NEG_INFINITY } else { best.peek().map_or(Score::NEG_INFINITY, |h| h.0.score) }
         };
         let mut floor = threshold(&best);
-        // cursors before `essential` cannot lift a document above the floor on their own
-        let mut essential = bound.iter().take_while(|&&b| b <= floor).count();
+        // Cursors before `essential` cannot bring a document into the top k on their own: the
+        // most they add together is at most the floor, or the requirements they meet are too
+        // few. Documents are enumerated from the essential cursors only.
+        let on_their_own =
+            |i: usize, floor: Score| sums[i] + req.bonus_of(meets[i]) <= floor || !req.possible(meets[i]);
+        let mut essential = (0..cursors.len()).take_while(|&i| on_their_own(i, floor)).count();
         while essential < cursors.len() {
             // the next document of the essential terms, and what it could reach: the maxima of
             // the essential terms it holds and of every non-essential term (one pass); below
             // the floor it is passed over without scoring
             let mut doc = TERMINATED;
-            let mut reach: Score = 0.0;
+            let (mut reach, mut held) = (0.0, 0u64);
             for c in &cursors[essential..] {
                 if c.doc < doc {
                     doc = c.doc;
                     reach = c.max;
+                    held = c.meets;
                 } else if c.doc == doc {
                     reach += c.max;
+                    held |= c.meets;
                 }
             }
             if doc == TERMINATED {
                 break;
             }
-            reach += essential.checked_sub(1).map_or(0.0, |i| bound[i]);
-            let mut score: Score = 0.0;
+            if let Some(i) = essential.checked_sub(1) {
+                reach += sums[i];
+                held |= meets[i];
+            }
+            let hopeful = reach + req.bonus_of(held) > floor && req.possible(held);
+            let (mut score, mut met): (Score, u64) = (0.0, 0);
             for c in &mut cursors[essential..] {
                 if c.doc == doc {
-                    if reach > floor {
+                    if hopeful {
                         score += c.score();
+                        met |= c.meets;
                     }
                     c.advance();
                 }
             }
-            if reach <= floor {
+            if !hopeful {
                 continue;
             }
+            // the non-essential terms, most valuable first, as long as the document can still
+            // make it with what is left
             let mut possible = true;
             for i in (0..essential).rev() {
-                if score + bound[i] <= floor {
+                let could = met | meets[i];
+                if score + sums[i] + req.bonus_of(could) <= floor || !req.possible(could) {
                     possible = false;
                     break;
                 }
@@ -175,12 +240,13 @@ pub fn top_k(searcher: &Searcher, terms: &[(Term, Score)], k: usize) -> tantivy:
                 }
                 if c.doc == doc {
                     score += c.score();
+                    met |= c.meets;
                 }
             }
-            if !possible || alive.is_some_and(|a| a.is_deleted(doc)) {
+            if !possible || !req.possible(met) || alive.is_some_and(|a| a.is_deleted(doc)) {
                 continue;
             }
-            let hit = Hit { score, doc: DocAddress::new(ord as u32, doc) };
+            let hit = Hit { score: score + req.bonus_of(met), doc: DocAddress::new(ord as u32, doc) };
             if best.len() < k {
                 best.push(Reverse(hit));
             } else if best.peek().is_some_and(|worst| hit > worst.0) {
@@ -190,7 +256,7 @@ pub fn top_k(searcher: &Searcher, terms: &[(Term, Score)], k: usize) -> tantivy:
                 continue;
             }
             floor = threshold(&best);
-            while essential < cursors.len() && bound[essential] <= floor {
+            while essential < cursors.len() && on_their_own(essential, floor) {
                 essential += 1;
             }
         }
@@ -273,7 +339,11 @@ mod tests {
             );
             for k in [1, 7, 50, 400, 5000] {
                 let expected = searcher.search(&union, &TopDocs::with_limit(k).order_by_score()).unwrap();
-                let got = top_k(&searcher, terms, k).unwrap();
+                let weighted: Vec<WeightedTerm> = terms
+                    .iter()
+                    .map(|(term, weight)| WeightedTerm { term: term.clone(), weight: *weight, meets: 0 })
+                    .collect();
+                let got = top_k(&searcher, &weighted, Requirements::default(), k).unwrap();
                 assert_eq!(got.len(), expected.len(), "k = {k}");
                 for ((gs, gd), (es, ed)) in got.iter().zip(&expected) {
                     assert!((gs - es).abs() < 1e-4, "k = {k}: score {gs} vs {es}");
@@ -292,6 +362,75 @@ mod tests {
                 assert_eq!(above(&got), above(&expected), "k = {k}");
             }
         }
-        assert!(top_k(&searcher, &[], 10).unwrap().is_empty());
+        assert!(top_k(&searcher, &[], Requirements::default(), 10).unwrap().is_empty());
+    }
+
+    /// The same top k as the full query's shape over the same terms: requirements as unions
+    /// of their terms with the bonus, all strict ones and at least `minimum` flexible ones.
+    #[test]
+    fn same_documents_and_scores_as_requirements_with_a_bonus_and_a_minimum() {
+        use crate::search::bonus::BonusQuery;
+        use crate::search::sum::SumQuery;
+        let (index, title, body) = index(3000);
+        let searcher = index.reader().unwrap().searcher();
+        // requirement → its terms (disjoint, so that each term is counted once either way)
+        let requirements: Vec<Vec<(Term, Score)>> = vec![
+            vec![(Term::from_field_text(title, "common"), 2.0), (Term::from_field_text(body, "common"), 1.0)],
+            vec![(Term::from_field_text(body, "rare"), 1.0), (Term::from_field_text(title, "rare"), 2.0)],
+            vec![(Term::from_field_text(body, "often"), 1.0), (Term::from_field_text(body, "sometimes"), 0.8)],
+            vec![(Term::from_field_text(body, "rarer"), 1.0), (Term::from_field_text(body, "absent"), 1.0)],
+            vec![(Term::from_field_text(title, "unique"), 2.0), (Term::from_field_text(body, "unique"), 1.0)],
+        ];
+        let union = |terms: &[(Term, Score)]| -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(
+                terms
+                    .iter()
+                    .map(|(t, w)| {
+                        let q: Box<dyn Query> = Box::new(BoostQuery::new(
+                            Box::new(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs)),
+                            *w,
+                        ));
+                        (Occur::Should, q)
+                    })
+                    .collect(),
+            ))
+        };
+        // (strict requirements, minimum of the others)
+        for (strict, minimum) in [(vec![], 1), (vec![], 2), (vec![], 3), (vec![0], 1), (vec![1], 2), (vec![2, 3], 1)] {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            let mut flexible: Vec<Box<dyn Query>> = Vec::new();
+            let mut req = Requirements { bonus: 12.0, ..Requirements::default() };
+            let mut weighted = Vec::new();
+            for (i, terms) in requirements.iter().enumerate() {
+                let counted: Box<dyn Query> = Box::new(BonusQuery::new(union(terms), 12.0));
+                if strict.contains(&i) {
+                    req.strict |= 1 << i;
+                    clauses.push((Occur::Must, counted));
+                } else {
+                    req.flexible |= 1 << i;
+                    flexible.push(counted);
+                }
+                weighted.extend(terms.iter().map(|(t, w)| WeightedTerm { term: t.clone(), weight: *w, meets: 1 << i }));
+            }
+            req.minimum = minimum;
+            clauses.push((Occur::Must, Box::new(SumQuery::new(flexible, minimum as usize))));
+            let full = BooleanQuery::new(clauses);
+            for k in [1, 10, 100, 1000, 5000] {
+                let expected = searcher.search(&full, &TopDocs::with_limit(k).order_by_score()).unwrap();
+                let got = top_k(&searcher, &weighted, req, k).unwrap();
+                let case = format!("strict {strict:?}, minimum {minimum}, k = {k}");
+                assert_eq!(got.len(), expected.len(), "{case}");
+                for ((gs, _), (es, _)) in got.iter().zip(&expected) {
+                    assert!((gs - es).abs() < 1e-3, "{case}: score {gs} vs {es}");
+                }
+                let last = expected.last().map_or(0.0, |e| e.0);
+                let above = |v: &[(Score, DocAddress)]| {
+                    let mut d: Vec<DocAddress> = v.iter().filter(|(s, _)| *s > last + 1e-3).map(|x| x.1).collect();
+                    d.sort();
+                    d
+                };
+                assert_eq!(above(&got), above(&expected), "{case}");
+            }
+        }
     }
 }

@@ -16,6 +16,7 @@ use tantivy::query::{
 use tantivy::schema::IndexRecordOption;
 
 use super::bonus::BonusQuery;
+use super::maxscore::{Requirements, WeightedTerm};
 use super::sum::SumQuery;
 use crate::analysis::synonyms::synonyms_of;
 use crate::analysis::{Features, GramTokenizer, Granularity, ZhTokenizer, is_stopword};
@@ -394,31 +395,49 @@ pub fn build(f: &Fields, features: &Features, plan: &Plan, minimum: usize, acces
 /// instead of scoring every matching passage. Exclusions, filters and phrase order are left to
 /// the second pass, which runs the full query on the passages found. `None` for a plan without
 /// words (filters only).
-pub fn candidates(f: &Fields, features: &Features, plan: &Plan) -> Option<Vec<(Term, f32)>> {
-    fn add(terms: &mut Vec<(String, f32)>, word: &str, weight: f32) {
-        match terms.iter_mut().find(|(w, _)| w == word) {
-            Some(t) => t.1 = t.1.max(weight),
-            None => terms.push((word.to_string(), weight)),
+pub(crate) fn candidates(
+    f: &Fields,
+    features: &Features,
+    plan: &Plan,
+    minimum: usize,
+) -> Option<(Vec<WeightedTerm>, Requirements)> {
+    /// A word, its weight and the requirements it meets.
+    type Words = Vec<(String, f32, u64)>;
+    fn add(terms: &mut Words, word: &str, weight: f32, meets: u64) {
+        match terms.iter_mut().find(|(w, _, _)| w == word) {
+            Some(t) => {
+                t.1 = t.1.max(weight);
+                t.2 |= meets;
+            }
+            None => terms.push((word.to_string(), weight, meets)),
         }
     }
-    fn add_word(terms: &mut Vec<(String, f32)>, w: &QueryWord) {
-        add(terms, &w.text, 1.0);
+    fn add_word(terms: &mut Words, w: &QueryWord, meets: u64) {
+        add(terms, &w.text, 1.0, meets);
         for p in &w.parts {
-            add(terms, p, PART_BOOST);
+            add(terms, p, PART_BOOST, meets);
         }
         for s in w.synonyms.iter().flatten() {
-            add(terms, s, SYNONYM_BOOST);
+            add(terms, s, SYNONYM_BOOST, meets);
         }
     }
-    let mut terms: Vec<(String, f32)> = Vec::new();
-    for r in &plan.requirements {
+    let mut terms: Words = Vec::new();
+    let mut requirements = Requirements { bonus: COVERAGE, ..Requirements::default() };
+    for (i, r) in plan.requirements.iter().enumerate() {
+        // a bit per requirement, for the first 64 (more only rank as a plain union)
+        let bit = if i < 64 { 1u64 << i } else { 0 };
+        if r.strict() {
+            requirements.strict |= bit;
+        } else {
+            requirements.flexible |= bit;
+        }
         for a in &r.alternatives {
             match a {
-                Alternative::Word(w) => add_word(&mut terms, w),
-                Alternative::AllOf(words) => words.iter().for_each(|w| add_word(&mut terms, w)),
+                Alternative::Word(w) => add_word(&mut terms, w, bit),
+                Alternative::AllOf(words) => words.iter().for_each(|w| add_word(&mut terms, w, bit)),
                 Alternative::Phrase(p) => {
                     for t in ZhTokenizer::with_features(Granularity::Precise, *features).tokens(p) {
-                        add(&mut terms, &t.text, 1.0);
+                        add(&mut terms, &t.text, 1.0, bit);
                     }
                 }
             }
@@ -427,13 +446,23 @@ pub fn candidates(f: &Fields, features: &Features, plan: &Plan) -> Option<Vec<(T
     if terms.is_empty() {
         return None;
     }
+    if plan.requirements.len() > 64 {
+        requirements = Requirements::default();
+    } else if requirements.flexible != 0 {
+        requirements.minimum = minimum.clamp(1, requirements.flexible.count_ones() as usize) as u32;
+    }
     let fields = [(f.title, TITLE_BOOST), (f.section, SECTION_BOOST), (f.body, 1.0)];
-    Some(
-        terms
-            .iter()
-            .flat_map(|(w, weight)| fields.map(|(field, boost)| (Term::from_field_text(field, w), boost * weight)))
-            .collect(),
-    )
+    let terms = terms
+        .iter()
+        .flat_map(|(w, weight, meets)| {
+            fields.map(|(field, boost)| WeightedTerm {
+                term: Term::from_field_text(field, w),
+                weight: boost * weight,
+                meets: *meets,
+            })
+        })
+        .collect();
+    Some((terms, requirements))
 }
 
 /// A filter (no score): the untokenised `field` holds one of `values`.
