@@ -20,8 +20,9 @@ struct Args {
     index: PathBuf,
     #[arg(long)]
     queries: PathBuf,
-    #[arg(long, default_value_t = 5)]
-    rounds: usize,
+    /// Timed rounds after the warm-up round (at least 1)
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
+    rounds: u64,
     /// Do not fold near-duplicates (as `baoxian search --no-collapse`)
     #[arg(long)]
     no_collapse: bool,
@@ -42,6 +43,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let engine = Engine::open(&args.index)?;
     let text = std::fs::read_to_string(&args.queries)?;
     let queries: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    if queries.is_empty() {
+        return Err(format!("{}: no queries (one per line expected)", args.queries.display()).into());
+    }
     if args.agreement {
         return agreement(&engine, &queries, !args.no_collapse);
     }
