@@ -357,7 +357,47 @@ fn a_common_word_on_a_large_index_ranks_as_exhaustive_search_and_counts_at_least
     assert_eq!(fast.hits.len(), 10);
     assert_eq!(shown(&fast), shown(&exact));
     assert!(fast.total >= 10 && fast.total <= exact.total, "{} vs {}", fast.total, exact.total);
-    // a narrow filter the first pass cannot see falls back to exhaustive ranking
+    // a filter nothing meets: too few candidates, and exhaustive ranking says so exactly
     let filtered = search(&engine, "医保 source:nowhere");
     assert!(filtered.total_exact && filtered.hits.is_empty());
+}
+
+#[test]
+fn a_region_filter_on_a_large_index_ranks_as_exhaustive_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("c");
+    // one page in twelve is about 益阳: the best passages of the whole index hold too few of
+    // them for ten answers
+    let places = [
+        "益阳市",
+        "宿州市",
+        "西宁市",
+        "合肥市",
+        "南京市",
+        "杭州市",
+        "广州市",
+        "成都市",
+        "武汉市",
+        "郑州市",
+        "济南市",
+        "福州市",
+    ];
+    common::generated_pages_in(&corpus, 1500, 5, &places);
+    let engine = Engine::create(dir.path().join("i")).unwrap();
+    assert_eq!(engine.index_paths(&[&corpus], &IndexOptions::default()).unwrap().added, 1500);
+
+    for q in ["region:湖南 医保", "医保 参保 title:益阳市"] {
+        let fast = search(&engine, q);
+        let exact = engine.search(&SearchRequest { exact: true, ..SearchRequest::new(q) }).unwrap();
+        // the first pass applies the filter itself: ten answers from the pruned search, no
+        // fallback to exhaustive ranking …
+        assert!(!fast.total_exact, "{q}: the pruned search did not run: {} answers", fast.total);
+        assert_eq!(fast.hits.len(), 10, "{q}");
+        // … the same ones, in the same order, all from the place asked for
+        let shown = |r: &baoxian::SearchResults| -> Vec<(String, Option<String>, i64)> {
+            r.hits.iter().map(|h| (h.path.clone(), h.section.clone(), (h.score * 1000.0).round() as i64)).collect()
+        };
+        assert_eq!(shown(&fast), shown(&exact), "{q}");
+        assert!(fast.hits.iter().all(|h| h.title.starts_with("益阳市")), "{q}");
+    }
 }

@@ -392,9 +392,10 @@ pub fn build(f: &Fields, features: &Features, plan: &Plan, minimum: usize, acces
 /// plan (with its parts and synonyms, and the words of quoted phrases) as a plain term on title,
 /// heading and body, with the weights [`build`] gives them, to be ranked as a union
 /// ([`super::maxscore`]), which can skip the postings that cannot reach the current top k
-/// instead of scoring every matching passage. Exclusions, filters and phrase order are left to
-/// the second pass, which runs the full query on the passages found. `None` for a plan without
-/// words (filters only).
+/// instead of scoring every matching passage. Region and source filters and words required in
+/// the title are met here too (a narrow filter would otherwise leave too few candidates);
+/// exclusions, dates and phrase order are left to the second pass, which runs the full query on
+/// the passages found. `None` for a plan without words (filters only).
 pub(crate) fn candidates(
     f: &Fields,
     features: &Features,
@@ -421,11 +422,22 @@ pub(crate) fn candidates(
             add(terms, s, SYNONYM_BOOST, meets);
         }
     }
+    // filters the first pass can apply: terms to be met (one of each group), with the weight
+    // the full query scores them by (none for the region and source filters)
+    let mut filters: Vec<Vec<(Term, f32)>> = Vec::new();
+    for (field, values) in [(f.region, &plan.regions), (f.source, &plan.sources)] {
+        if !values.is_empty() {
+            filters.push(values.iter().map(|v| (Term::from_field_text(field, v), 0.0)).collect());
+        }
+    }
+    filters.extend(plan.in_title.iter().map(|w| vec![(Term::from_field_text(f.title, w), TITLE_BOOST)]));
+    // a bit per requirement, then one per filter, from the top; with too many, the words
+    // rank as a plain union and the second pass applies the filters
+    let counted = plan.requirements.len() + filters.len() <= 64;
     let mut terms: Words = Vec::new();
     let mut requirements = Requirements { bonus: COVERAGE, ..Requirements::default() };
     for (i, r) in plan.requirements.iter().enumerate() {
-        // a bit per requirement, for the first 64 (more only rank as a plain union)
-        let bit = if i < 64 { 1u64 << i } else { 0 };
+        let bit = if counted { 1u64 << i } else { 0 };
         if r.strict() {
             requirements.strict |= bit;
         } else {
@@ -446,7 +458,7 @@ pub(crate) fn candidates(
     if terms.is_empty() {
         return None;
     }
-    if plan.requirements.len() > 64 {
+    if !counted {
         requirements = Requirements::default();
     } else if requirements.flexible != 0 {
         requirements.minimum = minimum.clamp(1, requirements.flexible.count_ones() as usize) as u32;
@@ -462,6 +474,14 @@ pub(crate) fn candidates(
             })
         })
         .collect();
+    let mut terms: Vec<WeightedTerm> = terms;
+    if counted {
+        for (n, group) in filters.into_iter().enumerate() {
+            let bit = 1u64 << (63 - n);
+            requirements.filters |= bit;
+            terms.extend(group.into_iter().map(|(term, weight)| WeightedTerm { term, weight, meets: bit }));
+        }
+    }
     Some((terms, requirements))
 }
 

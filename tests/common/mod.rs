@@ -34,6 +34,11 @@ pub fn text_page(title: &str, date: &str, paragraphs: &[&str]) -> String {
 /// Writes `n` plain-text article pages (about 2 KB each) into `dir`, made of sentences of the
 /// shipped corpus picked by a fixed pseudo-random sequence: varied, real Chinese text.
 pub fn generated_pages(dir: &Path, n: usize, seed: u64) {
+    generated_pages_in(dir, n, seed, &[]);
+}
+
+/// [`generated_pages`] with titles naming `places` in turn (none when empty).
+pub fn generated_pages_in(dir: &Path, n: usize, seed: u64, places: &[&str]) {
     std::fs::create_dir_all(dir).unwrap();
     let mut sentences: Vec<String> = Vec::new();
     for entry in std::fs::read_dir(shipped_corpus()).unwrap() {
@@ -55,8 +60,11 @@ pub fn generated_pages(dir: &Path, n: usize, seed: u64) {
         ((state >> 33) as usize) % m
     };
     for i in 0..n {
-        let title =
-            format!("第{i}号问答：{}怎么办理?", sentences[next(sentences.len())].chars().take(10).collect::<String>());
+        let place = if places.is_empty() { "" } else { places[i % places.len()] };
+        let title = format!(
+            "{place}第{i}号问答：{}怎么办理?",
+            sentences[next(sentences.len())].chars().take(10).collect::<String>()
+        );
         let paragraphs: Vec<String> =
             (0..6).map(|_| (0..3).map(|_| sentences[next(sentences.len())].clone()).collect::<String>()).collect();
         let refs: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
