@@ -116,6 +116,19 @@ fn text_of(el: &ElementRef<'_>) -> String {
     meta::tidy(&el.text().collect::<String>())
 }
 
+/// [`text_of`] for an element holding at most a line of text (200 bytes before tidying), else
+/// `None` without gathering the rest.
+fn short_text_of(el: &ElementRef<'_>) -> Option<String> {
+    let mut raw = String::new();
+    for t in el.text() {
+        if raw.len() + t.len() > 200 {
+            return None;
+        }
+        raw.push_str(t);
+    }
+    Some(meta::tidy(&raw))
+}
+
 fn meta_content(doc: &Html, css: &str) -> Option<String> {
     doc.select(&selector(css)).filter_map(|e| e.value().attr("content")).map(meta::tidy).find(|s| !s.is_empty())
 }
@@ -282,11 +295,15 @@ fn breadcrumb_category(doc: &Html, title: &str) -> Option<String> {
 fn teasers(doc: &Html) -> Vec<Teaser> {
     let mut containers: Vec<ElementRef<'_>> = Vec::new();
     for el in doc.select(&selector("body *")) {
-        let marked = has_word(&el, RELATED_WORDS);
-        let after_marker = el.prev_siblings().find_map(ElementRef::wrap).is_some_and(|prev| {
-            meta::is_teaser_marker(&text_of(&prev)) && !matches!(text_of(&prev).as_str(), "大家都在搜" | "热门搜索")
-        });
-        if (marked || (after_marker && matches!(el.value().name(), "ul" | "ol" | "div" | "dl")))
+        // a list right after a marker such as 相关推荐 (looked at only for list-like elements:
+        // the text of a large previous sibling is not gathered for every element of the page)
+        let after_marker = || {
+            matches!(el.value().name(), "ul" | "ol" | "div" | "dl")
+                && el.prev_siblings().find_map(ElementRef::wrap).and_then(|prev| short_text_of(&prev)).is_some_and(
+                    |text| meta::is_teaser_marker(&text) && !matches!(text.as_str(), "大家都在搜" | "热门搜索"),
+                )
+        };
+        if (has_word(&el, RELATED_WORDS) || after_marker())
             && !containers.iter().any(|c| el.ancestors().any(|a| a.id() == c.id()))
         {
             containers.push(el);
