@@ -178,6 +178,15 @@ pub fn tidy(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.chars() {
+        // most characters are Han or ASCII letters, neither space nor zero-width: no tables
+        if ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_ascii_graphic() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+            continue;
+        }
         if matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\u{00AD}') {
             continue;
         }
