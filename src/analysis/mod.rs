@@ -13,7 +13,7 @@ use jieba_rs::Jieba;
 
 pub use grams::GramTokenizer;
 pub use normalize::Normalizer;
-pub use tokenizer::{Granularity, ZhTokenizer};
+pub use tokenizer::{Granularity, RepeatingTokenizer, ZhTokenizer};
 
 /// Whether `c` is a Han character (CJK unified ideographs, their extensions, compatibility
 /// ideographs): letters without case or width forms, the bulk of every text here, so the

@@ -15,7 +15,7 @@ use tantivy::indexer::LogMergePolicy;
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError};
 
-use crate::analysis::{self, Features, GramTokenizer, Granularity, ZhTokenizer};
+use crate::analysis::{self, Features, GramTokenizer, Granularity, RepeatingTokenizer, ZhTokenizer};
 use crate::error::{Error, Result};
 pub use schema::Fields;
 
@@ -152,9 +152,10 @@ impl IndexHandle {
     }
 
     fn with_index(dir: &Path, index: Index, fields: Fields, features: Features) -> Result<IndexHandle> {
-        index
-            .tokenizers()
-            .register(analysis::INDEX_TOKENIZER, ZhTokenizer::with_features(Granularity::Search, features));
+        index.tokenizers().register(
+            analysis::INDEX_TOKENIZER,
+            RepeatingTokenizer::new(ZhTokenizer::with_features(Granularity::Search, features)),
+        );
         index.tokenizers().register(analysis::GRAM_TOKENIZER, GramTokenizer::new(features));
         let reader =
             index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(|e| tantivy_error(dir, e))?;
