@@ -363,7 +363,7 @@ fn a_common_word_on_a_large_index_ranks_as_exhaustive_search_and_counts_at_least
 }
 
 #[test]
-fn a_region_filter_on_a_large_index_ranks_as_exhaustive_search() {
+fn region_title_and_date_filters_on_a_large_index_rank_as_exhaustive_search() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("c");
     // one page in twelve is about 益阳: the best passages of the whole index hold too few of
@@ -400,4 +400,15 @@ fn a_region_filter_on_a_large_index_ranks_as_exhaustive_search() {
         assert_eq!(shown(&fast), shown(&exact), "{q}");
         assert!(fast.hits.iter().all(|h| h.title.starts_with("益阳市")), "{q}");
     }
+    // one page in twelve is from 2025: the same for a date filter
+    let q = "after:2025-01-01 医保";
+    let fast = search(&engine, q);
+    let exact = engine.search(&SearchRequest { exact: true, ..SearchRequest::new(q) }).unwrap();
+    assert!(!fast.total_exact, "{q}: the pruned search did not run: {} answers", fast.total);
+    assert_eq!(fast.hits.len(), 10, "{q}");
+    let shown = |r: &baoxian::SearchResults| -> Vec<(String, i64)> {
+        r.hits.iter().map(|h| (h.path.clone(), (h.score * 1000.0).round() as i64)).collect()
+    };
+    assert_eq!(shown(&fast), shown(&exact), "{q}");
+    assert!(fast.hits.iter().all(|h| h.date.is_some_and(|d| d.to_string().as_str() >= "2025-01-01")), "{q}");
 }

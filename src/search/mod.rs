@@ -229,8 +229,8 @@ impl IndexHandle {
     /// phrases included — scores only those, and answers are grouped and folded as usual.
     /// `None` (rank every match) when the plan has no words, when the first pass finds fewer
     /// passages than it asked for (few matches: the exhaustive pass is cheap), when paging asks
-    /// for too many, or when the candidates hold fewer answers than wanted (a narrow date range
-    /// or exclusions: the first pass meets region, source and title filters itself).
+    /// for too many, or when the candidates hold fewer answers than wanted (exclusions removed
+    /// them: the first pass meets region, source, title and date filters itself).
     ///
     /// The first pass counts the words met and requires as many as the full query, but does
     /// not see the bigram field, phrases or region tags, so it can miss a passage the full

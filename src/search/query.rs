@@ -16,7 +16,7 @@ use tantivy::query::{
 use tantivy::schema::IndexRecordOption;
 
 use super::bonus::BonusQuery;
-use super::maxscore::{Requirements, WeightedTerm};
+use super::maxscore::{Requirements, ValueRange, WeightedTerm};
 use super::sum::SumQuery;
 use crate::analysis::synonyms::synonyms_of;
 use crate::analysis::{Features, GramTokenizer, Granularity, ZhTokenizer, is_stopword};
@@ -392,10 +392,10 @@ pub fn build(f: &Fields, features: &Features, plan: &Plan, minimum: usize, acces
 /// plan (with its parts and synonyms, and the words of quoted phrases) as a plain term on title,
 /// heading and body, with the weights [`build`] gives them, to be ranked as a union
 /// ([`super::maxscore`]), which can skip the postings that cannot reach the current top k
-/// instead of scoring every matching passage. Region and source filters and words required in
-/// the title are met here too (a narrow filter would otherwise leave too few candidates);
-/// exclusions, dates and phrase order are left to the second pass, which runs the full query on
-/// the passages found. `None` for a plan without words (filters only).
+/// instead of scoring every matching passage. Region, source and date filters and words required
+/// in the title are met here too (a narrow filter would otherwise leave too few candidates);
+/// exclusions and phrase order are left to the second pass, which runs the full query on the
+/// passages found. `None` for a plan without words (filters only).
 pub(crate) fn candidates(
     f: &Fields,
     features: &Features,
@@ -462,6 +462,13 @@ pub(crate) fn candidates(
         requirements = Requirements::default();
     } else if requirements.flexible != 0 {
         requirements.minimum = minimum.clamp(1, requirements.flexible.count_ones() as usize) as u32;
+    }
+    if plan.since.is_some() || plan.until.is_some() {
+        requirements.range = Some(ValueRange {
+            field: f.date,
+            from: plan.since.map_or(0, |d| d.as_number()),
+            to: plan.until.map_or(u64::MAX, |d| d.as_number()),
+        });
     }
     let fields = [(f.title, TITLE_BOOST), (f.section, SECTION_BOOST), (f.body, 1.0)];
     let terms = terms

@@ -68,6 +68,8 @@ pub fn generated_pages_in(dir: &Path, n: usize, seed: u64, places: &[&str]) {
         let paragraphs: Vec<String> =
             (0..6).map(|_| (0..3).map(|_| sentences[next(sentences.len())].clone()).collect::<String>()).collect();
         let refs: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
-        std::fs::write(dir.join(format!("page{i:05}.txt")), text_page(&title, "2025-06-01", &refs)).unwrap();
+        // one year in twelve: 2014 to 2025
+        let date = format!("{}-06-01", 2014 + i % 12);
+        std::fs::write(dir.join(format!("page{i:05}.txt")), text_page(&title, &date, &refs)).unwrap();
     }
 }
