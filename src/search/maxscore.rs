@@ -220,7 +220,7 @@ impl Plan {
     }
 }
 
-/// What the essential terms give each document of a window of consecutive documents: filled
+/// What the leading terms give each document of a window of consecutive documents: filled
 /// term after term, emptied in document order.
 struct Window {
     scores: Vec<Score>,
@@ -263,8 +263,8 @@ impl Window {
     }
 }
 
-/// Documents looked at together: the essential terms fill a window term after term, then its
-/// documents are finished (non-essential terms, requirements, the top k) in order.
+/// Documents looked at together: the leading terms fill a window term after term, then its
+/// documents are finished (the other terms, requirements, the top k) in order.
 const WINDOW: usize = 4096;
 
 /// The `k` best documents of the union of `terms`, scored as the sum of each matching term's
