@@ -3,7 +3,8 @@
 //! footers), sections from headings and bold question paragraphs, and related-article lists as
 //! teasers.
 
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex, PoisonError};
 
 use ego_tree::NodeRef;
 use regex::Regex;
@@ -12,8 +13,11 @@ use scraper::{ElementRef, Html, Node, Selector};
 use super::meta::{self, Block};
 use crate::article::{Article, Date, Teaser};
 
-fn selector(css: &str) -> Selector {
-    Selector::parse(css).expect("static selector")
+/// A selector written in this file, parsed once per process (each page used to parse two dozen).
+fn selector(css: &'static str) -> &'static Selector {
+    static PARSED: LazyLock<Mutex<HashMap<&'static str, &'static Selector>>> = LazyLock::new(Default::default);
+    let mut parsed = PARSED.lock().unwrap_or_else(PoisonError::into_inner);
+    parsed.entry(css).or_insert_with(|| Box::leak(Box::new(Selector::parse(css).expect("static selector"))))
 }
 
 static SOURCE_RE: LazyLock<Regex> =
@@ -129,20 +133,22 @@ fn short_text_of(el: &ElementRef<'_>) -> Option<String> {
     Some(meta::tidy(&raw))
 }
 
-fn meta_content(doc: &Html, css: &str) -> Option<String> {
-    doc.select(&selector(css)).filter_map(|e| e.value().attr("content")).map(meta::tidy).find(|s| !s.is_empty())
+fn meta_content(doc: &Html, css: &'static str) -> Option<String> {
+    doc.select(selector(css)).filter_map(|e| e.value().attr("content")).map(meta::tidy).find(|s| !s.is_empty())
 }
 
 /// Parses an HTML page. Returns `None` when it has neither a title nor any text.
 pub fn parse(html: &str) -> Option<Article> {
     let doc = Html::parse_document(html);
-    let title_tag = doc.select(&selector("title")).next().map(|e| text_of(&e)).unwrap_or_default();
-    let h1 = doc.select(&selector("h1")).map(|e| text_of(&e)).find(|t| !t.is_empty());
+    let title_tag = doc.select(selector("title")).next().map(|e| text_of(&e)).unwrap_or_default();
+    let h1 = doc.select(selector("h1")).map(|e| text_of(&e)).find(|t| !t.is_empty());
     let title =
         meta_content(&doc, r#"meta[property="og:title"]"#).or_else(|| h1.clone()).unwrap_or_else(|| title_tag.clone());
     let title = meta::clean_title(&title);
 
-    let root = content_root(&doc);
+    // every element of the body, in the order selectors visit them (looked through four times)
+    let body: Vec<ElementRef<'_>> = doc.select(selector("body *")).collect();
+    let root = content_root(&doc, &body);
     let mut walker = Walker { title: &title, blocks: Vec::new(), buf: String::new(), zone: Zone::Answer };
     if let Some(root) = root {
         for child in root.children() {
@@ -156,11 +162,11 @@ pub fn parse(html: &str) -> Option<Article> {
     }
 
     let suffixes = meta::title_suffixes(&title_tag);
-    let header = header_text(&doc);
+    let header = header_text(&doc, &body);
     let article = Article {
         url: meta_content(&doc, r#"link[rel="canonical"]"#)
             .or_else(|| {
-                doc.select(&selector(r#"link[rel="canonical"]"#))
+                doc.select(selector(r#"link[rel="canonical"]"#))
                     .find_map(|e| e.value().attr("href").map(str::to_string))
             })
             .or_else(|| meta_content(&doc, r#"meta[property="og:url"]"#)),
@@ -171,11 +177,11 @@ pub fn parse(html: &str) -> Option<Article> {
             .or_else(|| meta_content(&doc, r#"meta[property="og:site_name"]"#))
             .or_else(|| suffixes.last().cloned()),
         category: meta_content(&doc, r#"meta[property="article:section"]"#)
-            .or_else(|| breadcrumb_category(&doc, &title))
+            .or_else(|| breadcrumb_category(&body, &title))
             .or_else(|| (suffixes.len() >= 2).then(|| suffixes[0].clone())),
         title,
         sections,
-        teasers: teasers(&doc),
+        teasers: teasers(&body),
         regions: Vec::new(),
     };
     let mut article = article;
@@ -198,7 +204,8 @@ fn site_root(url: &str) -> Option<&str> {
 
 /// The element holding the article text: a known content container, else the element whose
 /// direct `<p>` children hold the most text, else `<body>`.
-fn content_root(doc: &Html) -> Option<ElementRef<'_>> {
+fn content_root<'a>(doc: &'a Html, body: &[ElementRef<'a>]) -> Option<ElementRef<'a>> {
+    /// Known containers, the most telling first.
     const KNOWN: &[&str] = &[
         r#"[itemprop="articleBody"]"#,
         ".article-content",
@@ -219,39 +226,39 @@ fn content_root(doc: &Html) -> Option<ElementRef<'_>> {
     ];
     for css in KNOWN {
         if let Some(el) =
-            doc.select(&selector(css)).find(|e| e.text().map(|t| t.trim().chars().count()).sum::<usize>() >= 40)
+            doc.select(selector(css)).find(|e| e.text().map(|t| t.trim().chars().count()).sum::<usize>() >= 40)
         {
             return Some(el);
         }
     }
     let p = selector("p");
     let mut best: Option<(usize, ElementRef<'_>)> = None;
-    for el in doc.select(&selector("body *")) {
+    for el in body {
         let score: usize = el
             .child_elements()
             .filter(|c| p.matches(c))
             .map(|c| c.text().map(|t| t.chars().count()).sum::<usize>())
             .sum();
         if score > best.map_or(0, |(s, _)| s) {
-            best = Some((score, el));
+            best = Some((score, *el));
         }
     }
-    best.map(|(_, el)| el).or_else(|| doc.select(&selector("body")).next())
+    best.map(|(_, el)| el).or_else(|| doc.select(selector("body")).next())
 }
 
 /// Text around the title (the h1's parent) and of elements that look like a date/source line.
-fn header_text(doc: &Html) -> String {
+fn header_text(doc: &Html, body: &[ElementRef<'_>]) -> String {
     let mut out = String::new();
-    if let Some(parent) = doc.select(&selector("h1")).next().and_then(|h| h.parent()).and_then(ElementRef::wrap) {
+    if let Some(parent) = doc.select(selector("h1")).next().and_then(|h| h.parent()).and_then(ElementRef::wrap) {
         let t = text_of(&parent);
         if t.chars().count() < 400 {
             out.push_str(&t);
             out.push(' ');
         }
     }
-    for el in doc.select(&selector("body *")) {
-        if has_word(&el, INFO_WORDS) {
-            let t = text_of(&el);
+    for el in body {
+        if has_word(el, INFO_WORDS) {
+            let t = text_of(el);
             if t.chars().count() < 200 {
                 out.push_str(&t);
                 out.push(' ');
@@ -273,28 +280,27 @@ fn page_date(doc: &Html, header: &str) -> Option<Date> {
         .iter()
         .find_map(|css| meta_content(doc, css).and_then(|c| meta::find_date(&c)))
         .or_else(|| {
-            doc.select(&selector("time")).find_map(|t| {
+            doc.select(selector("time")).find_map(|t| {
                 t.value().attr("datetime").and_then(meta::find_date).or_else(|| meta::find_date(&text_of(&t)))
             })
         })
         .or_else(|| meta::find_date(header))
 }
 
-fn breadcrumb_category(doc: &Html, title: &str) -> Option<String> {
-    let crumbs = doc
-        .select(&selector("body *"))
-        .find(|e| has_word(e, &["breadcrumb", "crumb", "crumbs", "position", "location", "weizhi"]))?;
+fn breadcrumb_category(body: &[ElementRef<'_>], title: &str) -> Option<String> {
+    let crumbs =
+        body.iter().find(|e| has_word(e, &["breadcrumb", "crumb", "crumbs", "position", "location", "weizhi"]))?;
     crumbs
-        .select(&selector("a"))
+        .select(selector("a"))
         .map(|a| text_of(&a))
         .filter(|t| !t.is_empty() && t != title && !matches!(t.as_str(), "首页" | "主页" | "网站首页"))
         .last()
 }
 
 /// Related-article lists anywhere on the page, as teasers (deduplicated by title).
-fn teasers(doc: &Html) -> Vec<Teaser> {
-    let mut containers: Vec<ElementRef<'_>> = Vec::new();
-    for el in doc.select(&selector("body *")) {
+fn teasers<'a>(body: &[ElementRef<'a>]) -> Vec<Teaser> {
+    let mut containers: Vec<ElementRef<'a>> = Vec::new();
+    for &el in body {
         // a list right after a marker such as 相关推荐 (looked at only for list-like elements:
         // the text of a large previous sibling is not gathered for every element of the page)
         let after_marker = || {
@@ -323,7 +329,7 @@ fn teasers(doc: &Html) -> Vec<Teaser> {
 fn teaser_items(container: ElementRef<'_>) -> Vec<Teaser> {
     let li = selector("li");
     let items: Vec<ElementRef<'_>> = {
-        let lis: Vec<_> = container.select(&li).collect();
+        let lis: Vec<_> = container.select(li).collect();
         if lis.is_empty() { container.child_elements().collect() } else { lis }
     };
     let link = selector("a");
@@ -332,9 +338,9 @@ fn teaser_items(container: ElementRef<'_>) -> Vec<Teaser> {
     items
         .into_iter()
         .filter_map(|item| {
-            let a = item.select(&link).find(|a| text_of(a).chars().count() >= 4);
+            let a = item.select(link).find(|a| text_of(a).chars().count() >= 4);
             let title = item
-                .select(&heading)
+                .select(heading)
                 .map(|h| text_of(&h))
                 .find(|t| t.chars().count() >= 4)
                 .or_else(|| a.map(|a| text_of(&a)))?;
@@ -342,7 +348,7 @@ fn teaser_items(container: ElementRef<'_>) -> Vec<Teaser> {
             if title.chars().count() < 4 || meta::is_teaser_marker(&title) {
                 return None;
             }
-            let summary = item.select(&para).map(|p| text_of(&p)).find(|p| p.chars().count() >= 10 && *p != title);
+            let summary = item.select(para).map(|p| text_of(&p)).find(|p| p.chars().count() >= 10 && *p != title);
             Some(Teaser {
                 date: meta::find_date(&text_of(&item)),
                 url: a.and_then(|a| a.value().attr("href")).map(str::to_string),
@@ -449,8 +455,7 @@ fn bold_only(el: &ElementRef<'_>, text: &str) -> bool {
         return false;
     }
     // parsed once per process, not once per paragraph
-    static BOLD: LazyLock<Selector> = LazyLock::new(|| selector("strong, b"));
-    let bold: String = el.select(&BOLD).map(|b| b.text().collect::<String>()).collect();
+    let bold: String = el.select(selector("strong, b")).map(|b| b.text().collect::<String>()).collect();
     meta::tidy(&bold).chars().filter(|c| !c.is_whitespace()).eq(text.chars().filter(|c| !c.is_whitespace()))
 }
 
