@@ -92,15 +92,15 @@ fn full_name_ends() -> &'static FullNameEnds {
 }
 
 /// The full names in `text`, as an automaton finding the leftmost, then longest, names one
-/// after the other would report them: `(start, end)` byte ranges.
-fn full_names_in(text: &str) -> Vec<(usize, usize)> {
+/// after the other would report them: `(start, end)` byte ranges and the places named.
+fn full_names_in(text: &str) -> Vec<(usize, usize, &'static Place)> {
     let g = gazetteer();
     let e = full_name_ends();
     // where the last `longest` characters start, as a ring
     let ring = e.longest.max(1);
     let mut starts = vec![0usize; ring];
     let mut seen = 0usize;
-    let mut found: Vec<(usize, usize)> = Vec::new();
+    let mut found: Vec<(usize, usize, &'static Place)> = Vec::new();
     for (i, c) in text.char_indices() {
         starts[seen % ring] = i;
         seen += 1;
@@ -113,18 +113,18 @@ fn full_names_in(text: &str) -> Vec<(usize, usize)> {
         for &n in lengths {
             if n <= seen {
                 let start = starts[(seen - n) % ring];
-                if g.full.contains_key(&text[start..end]) {
-                    found.push((start, end));
+                if let Some(place) = g.full.get(&text[start..end]) {
+                    found.push((start, end, place));
                 }
             }
         }
     }
     // leftmost first, the longest of those, then the next that does not overlap
-    found.sort_by_key(|&(start, end)| (start, std::cmp::Reverse(end)));
-    let mut out: Vec<(usize, usize)> = Vec::with_capacity(found.len());
-    for (start, end) in found {
-        if out.last().is_none_or(|&(_, last_end)| start >= last_end) {
-            out.push((start, end));
+    found.sort_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
+    let mut out: Vec<(usize, usize, &'static Place)> = Vec::with_capacity(found.len());
+    for (start, end, place) in found {
+        if out.last().is_none_or(|&(_, last_end, _)| start >= last_end) {
+            out.push((start, end, place));
         }
     }
     out
@@ -214,16 +214,17 @@ fn gazetteer() -> &'static Gazetteer {
 
 /// Places named in `text`, left to right, the longest name at each place.
 fn places_in(text: &str, with_short: bool) -> Vec<&'static Place> {
-    let g = gazetteer();
-    let name = |(start, end): (usize, usize)| {
-        let name = &text[start..end];
-        g.full.get(name).or_else(|| g.short.get(name))
-    };
-    if with_short {
-        any_names().find_iter(text).filter_map(|m| name((m.start(), m.end()))).collect()
-    } else {
-        full_names_in(text).into_iter().filter_map(name).collect()
+    if !with_short {
+        return full_names_in(text).into_iter().map(|(_, _, place)| place).collect();
     }
+    let g = gazetteer();
+    any_names()
+        .find_iter(text)
+        .filter_map(|m| {
+            let name = &text[m.start()..m.end()];
+            g.full.get(name).or_else(|| g.short.get(name))
+        })
+        .collect()
 }
 
 /// The region tags of an article: from its title and headings (full and short names), and
@@ -311,7 +312,8 @@ mod tests {
                 }
             }
             let expected: Vec<(usize, usize)> = automaton.find_iter(&text).map(|m| (m.start(), m.end())).collect();
-            assert_eq!(full_names_in(&text), expected, "{text}");
+            let found: Vec<(usize, usize)> = full_names_in(&text).into_iter().map(|(s, e, _)| (s, e)).collect();
+            assert_eq!(found, expected, "{text}");
         }
     }
 

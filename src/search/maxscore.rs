@@ -181,26 +181,26 @@ impl Plan {
                 break;
             }
         }
-        let cost = |pick: &dyn Fn(usize) -> bool| -> u64 {
-            (0..cursors.len()).filter(|&i| pick(i)).map(|i| u64::from(cursors[i].cost)).sum()
-        };
-        let mut best_cost = cost(&|i| i >= essential);
+        let mut best_cost: u64 = cursors[essential..].iter().map(|c| u64::from(c.cost)).sum();
         let mut required = None;
         let mut bits = req.strict | req.flexible | req.filters;
         while bits != 0 {
             let bit = bits & bits.wrapping_neg();
             bits &= bits - 1;
-            let (mut without, mut met_without) = (0.0, 0u64);
-            for c in cursors.iter().filter(|c| c.meets & bit == 0) {
-                without += c.max;
-                met_without |= c.meets;
-            }
-            if without + req.bonus_of(met_without) <= floor || !req.possible(met_without) {
-                let c = cost(&|i| cursors[i].meets & bit != 0);
-                if c < best_cost {
-                    best_cost = c;
-                    required = Some(bit);
+            // what a document without this requirement could reach, and what its terms cost
+            let (mut without, mut met_without, mut cost) = (0.0, 0u64, 0u64);
+            for c in cursors {
+                if c.meets & bit == 0 {
+                    without += c.max;
+                    met_without |= c.meets;
+                } else {
+                    cost += u64::from(c.cost);
                 }
+            }
+            let needed = without + req.bonus_of(met_without) <= floor || !req.possible(met_without);
+            if needed && cost < best_cost {
+                best_cost = cost;
+                required = Some(bit);
             }
         }
         let leads = |i: usize| match required {
@@ -370,6 +370,7 @@ fn top_k_in_windows(
             if base == TERMINATED {
                 break;
             }
+            debug_assert!(base >= position, "a leading cursor behind the windows done: documents seen twice");
             let end = base.saturating_add(window.len() as u32);
             // the leading terms, one after the other, over the window: what each document
             // scores and meets from them

@@ -186,6 +186,12 @@ impl Plan {
         self.requirements.iter().filter(|r| !r.strict()).count()
     }
 
+    /// The publication dates asked for, as inclusive `YYYYMMDD` numbers, when any bound is set.
+    pub fn dates(&self) -> Option<(u64, u64)> {
+        (self.since.is_some() || self.until.is_some())
+            .then(|| (self.since.map_or(0, |d| d.as_number()), self.until.map_or(u64::MAX, |d| d.as_number())))
+    }
+
     /// Whether there is nothing to look for at all (not even a filter).
     pub fn is_empty(&self) -> bool {
         self.requirements.is_empty()
@@ -363,22 +369,12 @@ pub fn build(f: &Fields, features: &Features, plan: &Plan, minimum: usize, acces
     for a in &plan.excluded {
         clauses.push((Occur::MustNot, alternative_query(f, features, a, access)));
     }
-    for w in &plan.in_title {
-        let q = TermQuery::new(Term::from_field_text(f.title, w), IndexRecordOption::WithFreqs);
-        clauses.push((Occur::Must, boosted(q, TITLE_BOOST)));
+    for filter in filters(f, plan) {
+        clauses.push((Occur::Must, filter.query()));
     }
-    for (field, values) in [(f.source, &plan.sources), (f.region, &plan.regions)] {
-        if !values.is_empty() {
-            clauses.push((Occur::Must, one_of(field, values)));
-        }
-    }
-    if plan.since.is_some() || plan.until.is_some() {
-        let bound = |d: Option<crate::article::Date>, lower: bool| match d {
-            Some(d) if lower => Bound::Included(Term::from_field_u64(f.date, d.as_number())),
-            Some(d) => Bound::Included(Term::from_field_u64(f.date, d.as_number())),
-            None => Bound::Unbounded,
-        };
-        let range = RangeQuery::new(bound(plan.since, true), bound(plan.until, false));
+    if let Some((from, to)) = plan.dates() {
+        let (from, to) = (Term::from_field_u64(f.date, from), Term::from_field_u64(f.date, to));
+        let range = RangeQuery::new(Bound::Included(from), Bound::Included(to));
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(range), 0.0))));
     }
     if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
@@ -422,15 +418,7 @@ pub(crate) fn candidates(
             add(terms, s, SYNONYM_BOOST, meets);
         }
     }
-    // filters the first pass can apply: terms to be met (one of each group), with the weight
-    // the full query scores them by (none for the region and source filters)
-    let mut filters: Vec<Vec<(Term, f32)>> = Vec::new();
-    for (field, values) in [(f.region, &plan.regions), (f.source, &plan.sources)] {
-        if !values.is_empty() {
-            filters.push(values.iter().map(|v| (Term::from_field_text(field, v), 0.0)).collect());
-        }
-    }
-    filters.extend(plan.in_title.iter().map(|w| vec![(Term::from_field_text(f.title, w), TITLE_BOOST)]));
+    let filters = filters(f, plan);
     // a bit per requirement, then one per filter, from the top; with too many, the words
     // rank as a plain union and the second pass applies the filters
     let counted = plan.requirements.len() + filters.len() <= 64;
@@ -463,15 +451,9 @@ pub(crate) fn candidates(
     } else if requirements.flexible != 0 {
         requirements.minimum = minimum.clamp(1, requirements.flexible.count_ones() as usize) as u32;
     }
-    if plan.since.is_some() || plan.until.is_some() {
-        requirements.range = Some(ValueRange {
-            field: f.date,
-            from: plan.since.map_or(0, |d| d.as_number()),
-            to: plan.until.map_or(u64::MAX, |d| d.as_number()),
-        });
-    }
+    requirements.range = plan.dates().map(|(from, to)| ValueRange { field: f.date, from, to });
     let fields = [(f.title, TITLE_BOOST), (f.section, SECTION_BOOST), (f.body, 1.0)];
-    let terms = terms
+    let mut terms: Vec<WeightedTerm> = terms
         .iter()
         .flat_map(|(w, weight, meets)| {
             fields.map(|(field, boost)| WeightedTerm {
@@ -481,27 +463,65 @@ pub(crate) fn candidates(
             })
         })
         .collect();
-    let mut terms: Vec<WeightedTerm> = terms;
     if counted {
-        for (n, group) in filters.into_iter().enumerate() {
+        for (n, filter) in filters.into_iter().enumerate() {
             let bit = 1u64 << (63 - n);
             requirements.filters |= bit;
-            terms.extend(group.into_iter().map(|(term, weight)| WeightedTerm { term, weight, meets: bit }));
+            terms.extend(filter.weighted_terms().into_iter().map(|(term, weight)| WeightedTerm {
+                term,
+                weight,
+                meets: bit,
+            }));
         }
     }
     Some((terms, requirements))
 }
 
-/// A filter (no score): the untokenised `field` holds one of `values`.
-fn one_of(field: tantivy::schema::Field, values: &[String]) -> Box<dyn Query> {
-    let any = values
-        .iter()
-        .map(|v| {
-            let q: Box<dyn Query> = Box::new(TermQuery::new(Term::from_field_text(field, v), IndexRecordOption::Basic));
-            (Occur::Should, q)
-        })
-        .collect();
-    Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0))
+/// A filter of the plan as terms, as both the full query ([`build`]) and the first pass
+/// ([`candidates`]) apply it.
+enum Filter {
+    /// A word the title must hold (`title:`), scored as a title match.
+    InTitle(Term),
+    /// An exact value (`source:`, `region:`): one of these terms, no score.
+    OneOf(Vec<Term>),
+}
+
+impl Filter {
+    fn query(&self) -> Box<dyn Query> {
+        match self {
+            Filter::InTitle(t) => boosted(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs), TITLE_BOOST),
+            Filter::OneOf(terms) => {
+                let any = terms
+                    .iter()
+                    .map(|t| {
+                        let q: Box<dyn Query> = Box::new(TermQuery::new(t.clone(), IndexRecordOption::Basic));
+                        (Occur::Should, q)
+                    })
+                    .collect();
+                Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0))
+            }
+        }
+    }
+
+    /// The terms, each with the weight a match adds to the score.
+    fn weighted_terms(self) -> Vec<(Term, f32)> {
+        match self {
+            Filter::InTitle(t) => vec![(t, TITLE_BOOST)],
+            Filter::OneOf(terms) => terms.into_iter().map(|t| (t, 0.0)).collect(),
+        }
+    }
+}
+
+/// The filters of `plan` that are terms (dates are a range: [`Plan::dates`]).
+fn filters(f: &Fields, plan: &Plan) -> Vec<Filter> {
+    let mut out: Vec<Filter> =
+        plan.in_title.iter().map(|w| Filter::InTitle(Term::from_field_text(f.title, w))).collect();
+    for (field, values) in [(f.source, &plan.sources), (f.region, &plan.regions)] {
+        if !values.is_empty() {
+            out.push(Filter::OneOf(values.iter().map(|v| Term::from_field_text(field, v)).collect()));
+        }
+    }
+    out
 }
 
 fn boosted_box(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
