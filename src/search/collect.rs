@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::query::{EnableScoring, Query};
+use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query};
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED};
 
 use crate::index::simhash::near;
@@ -158,8 +158,13 @@ impl SegmentCollector for SegmentGroups {
 /// The best passage per article among `candidates` only, each scored by the full `query`
 /// (passages the query does not match are left out). The second pass of a pruned search: the
 /// candidates come from a cheaper union of terms ranked by MaxScore ([`super::query::candidates`]).
-pub fn rescore(searcher: &Searcher, query: &dyn Query, candidates: &[DocAddress]) -> tantivy::Result<Vec<Group>> {
-    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+pub fn rescore(
+    searcher: &Searcher,
+    stats: &dyn Bm25StatisticsProvider,
+    query: &dyn Query,
+    candidates: &[DocAddress],
+) -> tantivy::Result<Vec<Group>> {
+    let weight = query.weight(EnableScoring::enabled_from_statistics_provider(stats, searcher))?;
     let mut by_segment: Vec<Vec<DocId>> = vec![Vec::new(); searcher.segment_readers().len()];
     for a in candidates {
         if let Some(docs) = by_segment.get_mut(a.segment_ord as usize) {

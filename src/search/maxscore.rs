@@ -47,6 +47,8 @@ use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED, Term};
 
+use super::stats::Statistics;
+
 /// A document and its score, ordered by score, then by address (the lower address wins a tie,
 /// as with tantivy's `TopDocs`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -270,18 +272,22 @@ const WINDOW: usize = 4096;
 /// The `k` best documents of the union of `terms`, scored as the sum of each matching term's
 /// BM25 times its weight plus the bonus of the requirements met, among the documents that can
 /// meet the `requirements`; best first.
+///
+/// The document frequencies summed here are handed to `stats` for the passes that follow.
 pub fn top_k(
     searcher: &Searcher,
+    stats: &Statistics,
     terms: &[WeightedTerm],
     requirements: Requirements,
     k: usize,
 ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
-    top_k_in_windows(searcher, terms, requirements, k, WINDOW)
+    top_k_in_windows(searcher, stats, terms, requirements, k, WINDOW)
 }
 
 /// [`top_k`] with windows of `window` documents (rounded up to a multiple of 64).
 fn top_k_in_windows(
     searcher: &Searcher,
+    stats: &Statistics,
     terms: &[WeightedTerm],
     requirements: Requirements,
     k: usize,
@@ -294,7 +300,7 @@ fn top_k_in_windows(
     // where each term's postings are in each segment (one dictionary look-up each), and its
     // BM25 weight from the statistics of the whole index, as tantivy's `TermQuery` computes it
     let readers = searcher.segment_readers();
-    let total_docs = searcher.total_num_docs()?;
+    let total_docs = stats.total_num_docs()?;
     let mut weights = Vec::with_capacity(terms.len());
     let mut infos = Vec::with_capacity(terms.len());
     for t in terms {
@@ -305,7 +311,8 @@ fn top_k_in_windows(
             doc_freq += info.as_ref().map_or(0, |i| u64::from(i.doc_freq));
             per_segment.push(info);
         }
-        let tokens = searcher.total_num_tokens(t.term.field())?;
+        stats.remember(&t.term, doc_freq);
+        let tokens = stats.total_num_tokens(t.term.field())?;
         let bm25 = Bm25Weight::for_one_term(doc_freq, total_docs, tokens as Score / total_docs.max(1) as Score);
         // the most this term can add: any frequency in the shortest text
         let max = if t.weight == 0.0 { 0.0 } else { bm25.max_score() * t.weight };
@@ -521,8 +528,13 @@ mod tests {
                     .iter()
                     .map(|(term, weight)| WeightedTerm { term: term.clone(), weight: *weight, meets: 0 })
                     .collect();
-                let got = top_k_in_windows(&searcher, &weighted, Requirements::default(), k, window).unwrap();
+                let stats = Statistics::new(&searcher);
+                let got = top_k_in_windows(&searcher, &stats, &weighted, Requirements::default(), k, window).unwrap();
                 assert_eq!(got.len(), expected.len(), "k = {k}, window {window}");
+                // what the second pass is handed: the frequencies tantivy would look up itself
+                for (term, _) in terms {
+                    assert_eq!(stats.doc_freq(term).unwrap(), searcher.doc_freq(term).unwrap(), "{term:?}");
+                }
                 for ((gs, gd), (es, ed)) in got.iter().zip(&expected) {
                     assert!((gs - es).abs() < 1e-4, "k = {k}: score {gs} vs {es}");
                     // equal scores may come in another order; the scores decide
@@ -540,7 +552,7 @@ mod tests {
                 assert_eq!(above(&got), above(&expected), "k = {k}");
             }
         }
-        assert!(top_k(&searcher, &[], Requirements::default(), 10).unwrap().is_empty());
+        assert!(top_k(&searcher, &Statistics::new(&searcher), &[], Requirements::default(), 10).unwrap().is_empty());
     }
 
     /// The same top k as the full query's shape over the same terms: requirements as unions
@@ -620,7 +632,7 @@ mod tests {
             let full = BooleanQuery::new(clauses);
             for (k, window) in [1, 10, 100, 1000, 5000].into_iter().flat_map(|k| [(k, 64), (k, WINDOW)]) {
                 let expected = searcher.search(&full, &TopDocs::with_limit(k).order_by_score()).unwrap();
-                let got = top_k_in_windows(&searcher, &weighted, req, k, window).unwrap();
+                let got = top_k_in_windows(&searcher, &Statistics::new(&searcher), &weighted, req, k, window).unwrap();
                 let case = format!(
                     "strict {strict:?}, minimum {minimum}, filter {filter:?}, range {range:?}, k = {k}, window {window}"
                 );

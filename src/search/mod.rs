@@ -6,6 +6,7 @@ pub mod explain;
 mod maxscore;
 pub mod query;
 pub mod snippet;
+mod stats;
 mod sum;
 pub mod syntax;
 
@@ -152,6 +153,7 @@ impl IndexHandle {
         plan.since = plan.since.or(request.since);
         plan.until = plan.until.or(request.until);
         let searcher = self.reader.searcher();
+        let stats = stats::Statistics::new(&searcher);
         let tantivy = |e| crate::index::tantivy_error(&self.dir, e);
         let flexible = plan.flexible();
         let order = if request.sort == Sort::Date || plan.requirements.is_empty() {
@@ -165,14 +167,16 @@ impl IndexHandle {
         let pruned = if request.exact || order != collect::Order::Score {
             None
         } else {
-            self.pruned(&searcher, &plan, minimum, needed, request.collapse).map_err(tantivy)?
+            self.pruned(&searcher, &stats, &plan, minimum, needed, request.collapse).map_err(tantivy)?
         };
         let (groups, total, total_exact, q) = match pruned {
             Some((groups, total, q)) => (groups, total, false, q),
             None => {
                 let (groups, q) = loop {
                     let q = query::build(&self.fields, &self.features, &plan, minimum, query::Access::Scan);
-                    let groups = searcher.search(&*q, &collect::BestPassagePerArticle).map_err(tantivy)?;
+                    let groups = searcher
+                        .search_with_statistics_provider(&*q, &collect::BestPassagePerArticle, &stats)
+                        .map_err(tantivy)?;
                     if !groups.is_empty() || minimum <= 1 {
                         break (groups, q);
                     }
@@ -240,6 +244,7 @@ impl IndexHandle {
     fn pruned(
         &self,
         searcher: &tantivy::Searcher,
+        stats: &stats::Statistics,
         plan: &query::Plan,
         minimum: usize,
         needed: usize,
@@ -252,13 +257,13 @@ impl IndexHandle {
         if k > MAX_CANDIDATES {
             return Ok(None);
         }
-        let top = maxscore::top_k(searcher, &terms, requirements, k)?;
+        let top = maxscore::top_k(searcher, stats, &terms, requirements, k)?;
         if top.len() < k {
             return Ok(None);
         }
         let q = query::build(&self.fields, &self.features, plan, minimum, query::Access::Seek);
         let addresses: Vec<_> = top.into_iter().map(|(_, a)| a).collect();
-        let groups = collect::rescore(searcher, &*q, &addresses)?;
+        let groups = collect::rescore(searcher, stats, &*q, &addresses)?;
         let (groups, total) = collect::rank(groups, collect::Order::Score, needed, collapse);
         Ok((groups.len() >= needed).then_some((groups, total, q)))
     }
