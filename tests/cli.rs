@@ -48,6 +48,31 @@ fn first_search_builds_the_default_index_and_later_ones_reuse_it() {
 }
 
 #[test]
+fn a_default_index_from_another_version_is_rebuilt_but_a_named_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_corpus(&dir.path().join("corpus"));
+    // an index with other fields, as another version of baoxian would leave
+    let mut schema = tantivy::schema::Schema::builder();
+    schema.add_text_field("text", tantivy::schema::TEXT);
+    let schema = schema.build();
+    for name in ["index", "other"] {
+        std::fs::create_dir_all(dir.path().join(name)).unwrap();
+        tantivy::Index::create_in_dir(dir.path().join(name), schema.clone()).unwrap();
+    }
+    let named = baoxian(dir.path(), &["search", "医保钱包", "--index", "other"]);
+    assert_eq!(named.status.code(), Some(2), "{}", stderr(&named));
+    assert!(stderr(&named).contains("rebuild it with `baoxian index --full"), "{}", stderr(&named));
+
+    let default = baoxian(dir.path(), &["search", "医保钱包", "使用地"]);
+    assert!(default.status.success(), "{}", stderr(&default));
+    assert!(stderr(&default).contains("rebuilding it from corpus/"), "{}", stderr(&default));
+    assert!(stdout(&default).starts_with(" 1. 医保钱包如何更改使用地\n"), "{}", stdout(&default));
+    let again = baoxian(dir.path(), &["search", "医保钱包", "使用地"]);
+    assert_eq!(stderr(&again), "");
+    assert_eq!(stdout(&again), stdout(&default));
+}
+
+#[test]
 fn piped_output_marks_highlights_with_brackets() {
     let dir = tempfile::tempdir().unwrap();
     copy_corpus(&dir.path().join("corpus"));

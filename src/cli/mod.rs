@@ -335,7 +335,8 @@ fn parse_size(text: &str) -> Result<u64, String> {
     n.checked_mul(factor).ok_or_else(|| format!("{text:?} is too large"))
 }
 
-/// Opens the index; the default index is built from the default corpus on first use.
+/// Opens the index; the default index is built from the default corpus on first use, and built
+/// again when another version of baoxian made it.
 fn open_or_build_default(dir: &IndexDir) -> Result<Engine, Error> {
     let path = dir.path();
     match Engine::open(&path) {
@@ -346,6 +347,19 @@ fn open_or_build_default(dir: &IndexDir) -> Result<Engine, Error> {
             );
             let engine = Engine::create(&path)?;
             let report = build(&engine, &[PathBuf::from(DEFAULT_CORPUS)], &IndexOptions::default(), false)?;
+            for f in &report.failed {
+                eprintln!("baoxian: failed: {}: {}", f.path, f.reason);
+            }
+            Ok(engine)
+        }
+        // the default index holds nothing but what corpus/ gives it: rebuilt, not refused
+        Err(Error::IndexIncompatible { reason, .. }) if dir.index.is_none() && Path::new(DEFAULT_CORPUS).is_dir() => {
+            eprintln!(
+                "baoxian: {DEFAULT_INDEX}/ cannot be used as it is ({reason}): rebuilding it from {DEFAULT_CORPUS}/"
+            );
+            let engine = Engine::open_for_rebuild(&path)?;
+            let options = IndexOptions { full: true, ..IndexOptions::default() };
+            let report = build(&engine, &[PathBuf::from(DEFAULT_CORPUS)], &options, false)?;
             for f in &report.failed {
                 eprintln!("baoxian: failed: {}: {}", f.path, f.reason);
             }
