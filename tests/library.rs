@@ -412,3 +412,41 @@ fn region_title_and_date_filters_on_a_large_index_rank_as_exhaustive_search() {
     assert_eq!(shown(&fast), shown(&exact), "{q}");
     assert!(fast.hits.iter().all(|h| h.date.is_some_and(|d| d.to_string().as_str() >= "2025-01-01")), "{q}");
 }
+
+#[test]
+fn teasers_answer_title_filters_and_phrases_with_or_without_pruned_ranking() {
+    // 150 pages: enough that a ten-answer search ranks in two passes (pruned)
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("c");
+    std::fs::create_dir_all(&corpus).unwrap();
+    for i in 0..150 {
+        let page = format!(
+            "第{i}号 医保卡余额怎么查询\n\n2025-07-01 10:00:00社保网\n\n医保卡余额可以在国家医保服务平台查询，个人账户余额本身没有上限。\n\n\
+             相关推荐\n\n{i}号问答 医保卡余额有上限吗\n\n医保卡余额有年度支付上限，超出部分按政策执行。\n\n健康新闻 2025-05-16\n"
+        );
+        std::fs::write(corpus.join(format!("p{i}.txt")), page).unwrap();
+    }
+    let engine = Engine::create(dir.path().join("i")).unwrap();
+    let report = engine.index_paths(&[&corpus], &IndexOptions::default()).unwrap();
+    assert_eq!(report.added, 150, "{report:?}");
+    let answers = |q: &str, exact: bool| {
+        // the pages are templated copies of each other: keep them apart
+        let r = engine.search(&SearchRequest { exact, collapse: false, ..SearchRequest::new(q) }).unwrap();
+        let hits: Vec<(String, Kind)> = r.hits.iter().map(|h| (h.title.clone(), h.kind)).collect();
+        (hits, r.total_exact)
+    };
+    let mut pruned_runs = 0;
+    for q in ["title:上限 余额", "\"年度支付上限\"", "余额 上限", "医保卡余额有上限吗"] {
+        let (exact, _) = answers(q, true);
+        let (pruned, total_exact) = answers(q, false);
+        assert!(!exact.is_empty(), "{q}: no answer");
+        assert_eq!(pruned, exact, "{q}: ranked in two passes, the answers differ");
+        pruned_runs += usize::from(!total_exact);
+    }
+    assert!(pruned_runs > 0, "no query was ranked in two passes: the test no longer covers them");
+    // only teasers hold the words of these two, in their title and in their summary
+    for q in ["title:上限 余额", "\"年度支付上限\""] {
+        let (hits, _) = answers(q, false);
+        assert!(hits.iter().all(|(title, kind)| *kind == Kind::Teaser && title.contains("有上限吗")), "{q}: {hits:?}");
+    }
+}

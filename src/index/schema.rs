@@ -28,11 +28,17 @@ pub struct Fields {
     /// records only): an unchanged pair lets a re-index skip hashing the file.
     pub mtime: Field,
     pub size: Field,
+    /// The title of an article (every passage of it).
     pub title: Field,
     /// The question heading of a passage (empty for the part before the first question).
     pub section: Field,
-    /// The answer text of a passage, or the summary of a teaser.
+    /// The answer text of a passage.
     pub body: Field,
+    /// The title and summary of a teaser: fields of their own, so that the first pass of ranking
+    /// walks passages and teasers as two sets of postings, the teasers' weighed down as their
+    /// answers are (see `search::maxscore`). Stored, as the title and body are.
+    pub teaser_title: Field,
+    pub teaser_summary: Field,
     /// Title and question heading again as character bigrams (not stored): a weaker signal
     /// that matches character sequences however jieba cut them. Bodies are left out: they
     /// doubled the index and the build time for 0.005 MRR@10 (BENCHMARKS.md).
@@ -90,8 +96,10 @@ pub fn build() -> (Schema, Fields) {
         size: b.add_u64_field("size", FAST),
         // Title and heading need no positions: an exact sequence there is found on `grams`.
         title: b.add_text_field("title", no_positions.clone()),
-        section: b.add_text_field("section", no_positions),
-        body: b.add_text_field("body", text),
+        section: b.add_text_field("section", no_positions.clone()),
+        body: b.add_text_field("body", text.clone()),
+        teaser_title: b.add_text_field("teaser_title", no_positions),
+        teaser_summary: b.add_text_field("teaser_summary", text),
         grams: b.add_text_field(
             "grams",
             TextOptions::default().set_indexing_options(

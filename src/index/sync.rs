@@ -613,8 +613,8 @@ fn documents(
         let mut doc = TantivyDocument::default();
         doc.add_text(f.kind, kind::TEASER);
         doc.add_text(f.file, &file);
-        doc.add_text(f.title, &teaser.title);
-        doc.add_text(f.body, teaser.summary.as_deref().unwrap_or(""));
+        doc.add_text(f.teaser_title, &teaser.title);
+        doc.add_text(f.teaser_summary, teaser.summary.as_deref().unwrap_or(""));
         doc.add_text(f.grams, &teaser.title);
         if let Some(url) = &teaser.url {
             doc.add_text(f.url, url);

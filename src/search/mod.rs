@@ -200,13 +200,13 @@ impl IndexHandle {
             let doc: TantivyDocument = searcher.doc(g.doc).map_err(tantivy)?;
             let text =
                 |field| doc.get_first(field).and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(str::to_string);
-            let body = text(f.body).unwrap_or_default();
+            let body = text(f.body).or_else(|| text(f.teaser_summary)).unwrap_or_default();
             let snip = snippet::snippet(&body, &terms, request.snippet_chars, &self.features);
             hits.push(Answer {
                 rank: i + 1,
                 score: g.score,
                 kind: if g.teaser { Kind::Teaser } else { Kind::Article },
-                title: text(f.title).unwrap_or_default(),
+                title: text(f.title).or_else(|| text(f.teaser_title)).unwrap_or_default(),
                 section: text(f.section),
                 snippet: snip.text,
                 highlights: snip.highlights,
@@ -238,8 +238,8 @@ impl IndexHandle {
     ///
     /// The first pass counts the words met and requires as many as the full query, but does
     /// not see the bigram field, phrases or region tags, so it can miss a passage the full
-    /// ranking would show: on the 220 benchmark queries over 100k generated articles, 209 get
-    /// the same ten answers in the same order as exhaustive ranking and 99.2% of the ten are
+    /// ranking would show: on the 220 benchmark queries over 100k generated articles, 210 get
+    /// the same ten answers in the same order as exhaustive ranking and 99.3% of the ten are
     /// shared (`querybench --agreement`).
     fn pruned(
         &self,
@@ -250,14 +250,14 @@ impl IndexHandle {
         needed: usize,
         collapse: bool,
     ) -> tantivy::Result<Option<Ranked>> {
-        let Some((terms, requirements)) = query::candidates(&self.fields, &self.features, plan, minimum) else {
+        let Some(sets) = query::candidates(&self.fields, &self.features, plan, minimum) else {
             return Ok(None);
         };
         let k = needed.saturating_mul(CANDIDATES_PER_ANSWER).max(MIN_CANDIDATES);
         if k > MAX_CANDIDATES {
             return Ok(None);
         }
-        let top = maxscore::top_k(searcher, stats, &terms, requirements, k)?;
+        let top = maxscore::top_k(searcher, stats, &sets, k)?;
         if top.len() < k {
             return Ok(None);
         }

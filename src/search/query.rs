@@ -13,10 +13,11 @@ use tantivy::Term;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
 
 use super::bonus::BonusQuery;
-use super::maxscore::{Requirements, ValueRange, WeightedTerm};
+use super::collect::TEASER_WEIGHT;
+use super::maxscore::{Requirements, TermSet, ValueRange, WeightedTerm};
 use super::sum::SumQuery;
 use crate::analysis::synonyms::synonyms_of;
 use crate::analysis::{Features, GramTokenizer, Granularity, ZhTokenizer, is_stopword};
@@ -109,8 +110,20 @@ fn boosted(q: impl Query, boost: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(Box::new(q), boost))
 }
 
+/// The text fields a word is looked for in, with their weights: an article's title, question
+/// heading and answer text, a teaser's title and summary.
+fn text_fields(f: &Fields) -> [(Field, f32); 5] {
+    [
+        (f.title, TITLE_BOOST),
+        (f.section, SECTION_BOOST),
+        (f.body, 1.0),
+        (f.teaser_title, TITLE_BOOST),
+        (f.teaser_summary, 1.0),
+    ]
+}
+
 fn field_terms(f: &Fields, word: &str, weight: f32) -> Vec<(Occur, Box<dyn Query>)> {
-    [(f.title, TITLE_BOOST), (f.section, SECTION_BOOST), (f.body, 1.0)]
+    text_fields(f)
         .into_iter()
         .map(|(field, boost)| {
             let q = TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs);
@@ -303,8 +316,10 @@ fn phrase_query(f: &Fields, features: &Features, text: &str, access: Access) -> 
     if let [one] = tokens.as_slice() {
         alternatives.extend(field_terms(f, &one.text, 1.0));
     } else if let Some(first) = tokens.first().map(|t| t.position) {
-        let terms = tokens.iter().map(|t| (t.position - first, Term::from_field_text(f.body, &t.text))).collect();
-        alternatives.push((Occur::Should, Box::new(PhraseQuery::new_with_offset_and_slop(terms, 0))));
+        for field in [f.body, f.teaser_summary] {
+            let terms = tokens.iter().map(|t| (t.position - first, Term::from_field_text(field, &t.text))).collect();
+            alternatives.push((Occur::Should, Box::new(PhraseQuery::new_with_offset_and_slop(terms, 0))));
+        }
     }
     any_of(alternatives, access)
 }
@@ -392,12 +407,7 @@ pub fn build(f: &Fields, features: &Features, plan: &Plan, minimum: usize, acces
 /// in the title are met here too (a narrow filter would otherwise leave too few candidates);
 /// exclusions and phrase order are left to the second pass, which runs the full query on the
 /// passages found. `None` for a plan without words (filters only).
-pub(crate) fn candidates(
-    f: &Fields,
-    features: &Features,
-    plan: &Plan,
-    minimum: usize,
-) -> Option<(Vec<WeightedTerm>, Requirements)> {
+pub(crate) fn candidates(f: &Fields, features: &Features, plan: &Plan, minimum: usize) -> Option<Vec<TermSet>> {
     /// A word, its weight and the requirements it meets.
     type Words = Vec<(String, f32, u64)>;
     fn add(terms: &mut Words, word: &str, weight: f32, meets: u64) {
@@ -452,36 +462,44 @@ pub(crate) fn candidates(
         requirements.minimum = minimum.clamp(1, requirements.flexible.count_ones() as usize) as u32;
     }
     requirements.range = plan.dates().map(|(from, to)| ValueRange { field: f.date, from, to });
-    let fields = [(f.title, TITLE_BOOST), (f.section, SECTION_BOOST), (f.body, 1.0)];
-    let mut terms: Vec<WeightedTerm> = terms
-        .iter()
-        .flat_map(|(w, weight, meets)| {
-            fields.map(|(field, boost)| WeightedTerm {
-                term: Term::from_field_text(field, w),
-                weight: boost * weight,
-                meets: *meets,
-            })
-        })
-        .collect();
-    if counted {
-        for (n, filter) in filters.into_iter().enumerate() {
-            let bit = 1u64 << (63 - n);
-            requirements.filters |= bit;
-            terms.extend(filter.weighted_terms().into_iter().map(|(term, weight)| WeightedTerm {
-                term,
-                weight,
-                meets: bit,
-            }));
+    let filters: Vec<(u64, Vec<(Term, f32)>)> = if counted {
+        filters.into_iter().enumerate().map(|(n, filter)| (1u64 << (63 - n), filter.weighted_terms())).collect()
+    } else {
+        Vec::new()
+    };
+    requirements.filters = filters.iter().fold(0, |all, (bit, _)| all | bit);
+    // passages and teasers apart, each with the weights of its own fields; a teaser's score is
+    // weighed down as the answers are ranked (collect::TEASER_WEIGHT), bonus included
+    let [title, section, body, teaser_title, teaser_summary] = text_fields(f);
+    let set = |fields: &[(Field, f32)], factor: f32| {
+        let mut set = Vec::new();
+        for (w, weight, meets) in &terms {
+            for &(field, boost) in fields {
+                let term = Term::from_field_text(field, w);
+                set.push(WeightedTerm { term, weight: factor * boost * weight, meets: *meets });
+            }
         }
-    }
-    Some((terms, requirements))
+        for (bit, filter) in &filters {
+            for (term, weight) in filter {
+                // a title filter has a term for each kind of title; the others hold for both
+                let field = term.field();
+                let other_title = (field == title.0 || field == teaser_title.0) && !fields.iter().any(|f| f.0 == field);
+                if !other_title {
+                    set.push(WeightedTerm { term: term.clone(), weight: factor * weight, meets: *bit });
+                }
+            }
+        }
+        TermSet { terms: set, requirements: Requirements { bonus: factor * requirements.bonus, ..requirements } }
+    };
+    Some(vec![set(&[title, section, body], 1.0), set(&[teaser_title, teaser_summary], TEASER_WEIGHT)])
 }
 
 /// A filter of the plan as terms, as both the full query ([`build`]) and the first pass
 /// ([`candidates`]) apply it.
 enum Filter {
-    /// A word the title must hold (`title:`), scored as a title match.
-    InTitle(Term),
+    /// A word the title must hold (`title:`), scored as a title match: the term in an
+    /// article's title and the one in a teaser's.
+    InTitle([Term; 2]),
     /// An exact value (`source:`, `region:`): one of these terms, no score.
     OneOf(Vec<Term>),
 }
@@ -489,7 +507,16 @@ enum Filter {
 impl Filter {
     fn query(&self) -> Box<dyn Query> {
         match self {
-            Filter::InTitle(t) => boosted(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs), TITLE_BOOST),
+            Filter::InTitle(terms) => {
+                let any = terms
+                    .iter()
+                    .map(|t| {
+                        let q = TermQuery::new(t.clone(), IndexRecordOption::WithFreqs);
+                        (Occur::Should, boosted(q, TITLE_BOOST))
+                    })
+                    .collect();
+                Box::new(BooleanQuery::new(any))
+            }
             Filter::OneOf(terms) => {
                 let any = terms
                     .iter()
@@ -506,7 +533,7 @@ impl Filter {
     /// The terms, each with the weight a match adds to the score.
     fn weighted_terms(self) -> Vec<(Term, f32)> {
         match self {
-            Filter::InTitle(t) => vec![(t, TITLE_BOOST)],
+            Filter::InTitle(terms) => terms.into_iter().map(|t| (t, TITLE_BOOST)).collect(),
             Filter::OneOf(terms) => terms.into_iter().map(|t| (t, 0.0)).collect(),
         }
     }
@@ -514,8 +541,11 @@ impl Filter {
 
 /// The filters of `plan` that are terms (dates are a range: [`Plan::dates`]).
 fn filters(f: &Fields, plan: &Plan) -> Vec<Filter> {
-    let mut out: Vec<Filter> =
-        plan.in_title.iter().map(|w| Filter::InTitle(Term::from_field_text(f.title, w))).collect();
+    let mut out: Vec<Filter> = plan
+        .in_title
+        .iter()
+        .map(|w| Filter::InTitle([f.title, f.teaser_title].map(|field| Term::from_field_text(field, w))))
+        .collect();
     for (field, values) in [(f.source, &plan.sources), (f.region, &plan.regions)] {
         if !values.is_empty() {
             out.push(Filter::OneOf(values.iter().map(|v| Term::from_field_text(field, v)).collect()));
