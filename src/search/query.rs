@@ -385,7 +385,7 @@ pub fn build(f: &Fields, features: &Features, plan: &Plan, minimum: usize, acces
         clauses.push((Occur::MustNot, alternative_query(f, features, a, access)));
     }
     for filter in filters(f, plan) {
-        clauses.push((Occur::Must, filter.query()));
+        clauses.push((Occur::Must, filter.query(access)));
     }
     if let Some((from, to)) = plan.dates() {
         let (from, to) = (Term::from_field_u64(f.date, from), Term::from_field_u64(f.date, to));
@@ -505,18 +505,18 @@ enum Filter {
 }
 
 impl Filter {
-    fn query(&self) -> Box<dyn Query> {
+    fn query(&self, access: Access) -> Box<dyn Query> {
         match self {
-            Filter::InTitle(terms) => {
-                let any = terms
+            Filter::InTitle(terms) => any_of(
+                terms
                     .iter()
                     .map(|t| {
                         let q = TermQuery::new(t.clone(), IndexRecordOption::WithFreqs);
                         (Occur::Should, boosted(q, TITLE_BOOST))
                     })
-                    .collect();
-                Box::new(BooleanQuery::new(any))
-            }
+                    .collect(),
+                access,
+            ),
             Filter::OneOf(terms) => {
                 let any = terms
                     .iter()
