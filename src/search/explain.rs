@@ -8,7 +8,8 @@ use tantivy::schema::Schema;
 /// One part of an answer's score.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Part {
-    /// What matched: `title:医保`, `body:报销`, `grams:参保` (a character sequence), `words met`, …
+    /// What matched: `title:医保`, `body:报销`, `teaser_title:余额`, `grams:参保` (a character
+    /// sequence), `words met`, …
     pub why: String,
     pub score: f32,
 }
