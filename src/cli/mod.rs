@@ -336,27 +336,21 @@ fn parse_size(text: &str) -> Result<u64, String> {
 }
 
 /// Opens the index; the default index is built from the default corpus on first use, and built
-/// again when another version of baoxian made it.
+/// again when another version of baoxian made it (it holds nothing but what the corpus gives it).
 fn open_or_build_default(dir: &IndexDir) -> Result<Engine, Error> {
     let path = dir.path();
+    let default = dir.index.is_none() && Path::new(DEFAULT_CORPUS).is_dir();
     match Engine::open(&path) {
-        Err(Error::IndexMissing { .. }) if dir.index.is_none() && Path::new(DEFAULT_CORPUS).is_dir() => {
-            eprintln!(
-                "baoxian: no index yet: building {}/ from {}/ (first run; later searches reuse it)",
-                DEFAULT_INDEX, DEFAULT_CORPUS
-            );
-            let engine = Engine::create(&path)?;
-            let report = build(&engine, &[PathBuf::from(DEFAULT_CORPUS)], &IndexOptions::default(), false)?;
-            for f in &report.failed {
-                eprintln!("baoxian: failed: {}: {}", f.path, f.reason);
+        Err(e @ (Error::IndexMissing { .. } | Error::IndexIncompatible { .. })) if default => {
+            if let Error::IndexIncompatible { reason, .. } = &e {
+                eprintln!(
+                    "baoxian: {DEFAULT_INDEX}/ cannot be used as it is ({reason}): rebuilding it from {DEFAULT_CORPUS}/"
+                );
+            } else {
+                eprintln!(
+                    "baoxian: no index yet: building {DEFAULT_INDEX}/ from {DEFAULT_CORPUS}/ (first run; later searches reuse it)"
+                );
             }
-            Ok(engine)
-        }
-        // the default index holds nothing but what corpus/ gives it: rebuilt, not refused
-        Err(Error::IndexIncompatible { reason, .. }) if dir.index.is_none() && Path::new(DEFAULT_CORPUS).is_dir() => {
-            eprintln!(
-                "baoxian: {DEFAULT_INDEX}/ cannot be used as it is ({reason}): rebuilding it from {DEFAULT_CORPUS}/"
-            );
             let engine = Engine::open_for_rebuild(&path)?;
             let options = IndexOptions { full: true, ..IndexOptions::default() };
             let report = build(&engine, &[PathBuf::from(DEFAULT_CORPUS)], &options, false)?;

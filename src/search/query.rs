@@ -110,21 +110,55 @@ fn boosted(q: impl Query, boost: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(Box::new(q), boost))
 }
 
-/// The text fields a word is looked for in, with their weights: an article's title, question
-/// heading and answer text, a teaser's title and summary.
-fn text_fields(f: &Fields) -> [(Field, f32); 5] {
-    [
-        (f.title, TITLE_BOOST),
-        (f.section, SECTION_BOOST),
-        (f.body, 1.0),
-        (f.teaser_title, TITLE_BOOST),
-        (f.teaser_summary, 1.0),
-    ]
+/// What a document of the index answers with, each in text fields of its own: a passage of an
+/// article, or a teaser (ranked at [`TEASER_WEIGHT`] of its score). The first pass of a pruned
+/// search ranks the two sides as separate sets of terms ([`candidates`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Passages,
+    Teasers,
+}
+
+impl Side {
+    const BOTH: [Side; 2] = [Side::Passages, Side::Teasers];
+
+    /// The text fields a word is looked for in, with their weights: an article's title,
+    /// question heading and answer text; a teaser's title and summary.
+    fn fields(self, f: &Fields) -> Vec<(Field, f32)> {
+        match self {
+            Side::Passages => vec![(f.title, TITLE_BOOST), (f.section, SECTION_BOOST), (f.body, 1.0)],
+            Side::Teasers => vec![(f.teaser_title, TITLE_BOOST), (f.teaser_summary, 1.0)],
+        }
+    }
+
+    fn title(self, f: &Fields) -> Field {
+        match self {
+            Side::Passages => f.title,
+            Side::Teasers => f.teaser_title,
+        }
+    }
+
+    /// The running text, indexed with positions (for phrases).
+    fn text(self, f: &Fields) -> Field {
+        match self {
+            Side::Passages => f.body,
+            Side::Teasers => f.teaser_summary,
+        }
+    }
+
+    /// What a score on this side counts for among the answers.
+    fn weight(self) -> f32 {
+        match self {
+            Side::Passages => 1.0,
+            Side::Teasers => TEASER_WEIGHT,
+        }
+    }
 }
 
 fn field_terms(f: &Fields, word: &str, weight: f32) -> Vec<(Occur, Box<dyn Query>)> {
-    text_fields(f)
+    Side::BOTH
         .into_iter()
+        .flat_map(|side| side.fields(f))
         .map(|(field, boost)| {
             let q = TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs);
             (Occur::Should, boosted(q, boost * weight))
@@ -316,7 +350,7 @@ fn phrase_query(f: &Fields, features: &Features, text: &str, access: Access) -> 
     if let [one] = tokens.as_slice() {
         alternatives.extend(field_terms(f, &one.text, 1.0));
     } else if let Some(first) = tokens.first().map(|t| t.position) {
-        for field in [f.body, f.teaser_summary] {
+        for field in Side::BOTH.map(|side| side.text(f)) {
             let terms = tokens.iter().map(|t| (t.position - first, Term::from_field_text(field, &t.text))).collect();
             alternatives.push((Occur::Should, Box::new(PhraseQuery::new_with_offset_and_slop(terms, 0))));
         }
@@ -462,43 +496,38 @@ pub(crate) fn candidates(f: &Fields, features: &Features, plan: &Plan, minimum: 
         requirements.minimum = minimum.clamp(1, requirements.flexible.count_ones() as usize) as u32;
     }
     requirements.range = plan.dates().map(|(from, to)| ValueRange { field: f.date, from, to });
-    let filters: Vec<(u64, Vec<(Term, f32)>)> = if counted {
-        filters.into_iter().enumerate().map(|(n, filter)| (1u64 << (63 - n), filter.weighted_terms())).collect()
+    let filters: Vec<(u64, Filter)> = if counted {
+        filters.into_iter().enumerate().map(|(n, filter)| (1u64 << (63 - n), filter)).collect()
     } else {
         Vec::new()
     };
     requirements.filters = filters.iter().fold(0, |all, (bit, _)| all | bit);
-    // passages and teasers apart, each with the weights of its own fields; a teaser's score is
-    // weighed down as the answers are ranked (collect::TEASER_WEIGHT), bonus included
-    let [title, section, body, teaser_title, teaser_summary] = text_fields(f);
-    let set = |fields: &[(Field, f32)], factor: f32| {
+    // passages and teasers apart, each with the weights of its own fields and scaled as its
+    // answers are (a teaser's bonus too)
+    let sets = Side::BOTH.map(|side| {
+        let (factor, fields) = (side.weight(), side.fields(f));
         let mut set = Vec::new();
         for (w, weight, meets) in &terms {
-            for &(field, boost) in fields {
+            for &(field, boost) in &fields {
                 let term = Term::from_field_text(field, w);
                 set.push(WeightedTerm { term, weight: factor * boost * weight, meets: *meets });
             }
         }
         for (bit, filter) in &filters {
-            for (term, weight) in filter {
-                // a title filter has a term for each kind of title; the others hold for both
-                let field = term.field();
-                let other_title = (field == title.0 || field == teaser_title.0) && !fields.iter().any(|f| f.0 == field);
-                if !other_title {
-                    set.push(WeightedTerm { term: term.clone(), weight: factor * weight, meets: *bit });
-                }
+            for (term, weight) in filter.weighted_terms(side) {
+                set.push(WeightedTerm { term, weight: factor * weight, meets: *bit });
             }
         }
         TermSet { terms: set, requirements: Requirements { bonus: factor * requirements.bonus, ..requirements } }
-    };
-    Some(vec![set(&[title, section, body], 1.0), set(&[teaser_title, teaser_summary], TEASER_WEIGHT)])
+    });
+    Some(sets.into())
 }
 
 /// A filter of the plan as terms, as both the full query ([`build`]) and the first pass
 /// ([`candidates`]) apply it.
 enum Filter {
-    /// A word the title must hold (`title:`), scored as a title match: the term in an
-    /// article's title and the one in a teaser's.
+    /// A word the title must hold (`title:`), scored as a title match: its term in the title
+    /// field of each side, in the order of [`Side::BOTH`].
     InTitle([Term; 2]),
     /// An exact value (`source:`, `region:`): one of these terms, no score.
     OneOf(Vec<Term>),
@@ -530,11 +559,17 @@ impl Filter {
         }
     }
 
-    /// The terms, each with the weight a match adds to the score.
-    fn weighted_terms(self) -> Vec<(Term, f32)> {
+    /// The terms documents of `side` meet it through, each with the weight a match adds to the
+    /// score.
+    fn weighted_terms(&self, side: Side) -> Vec<(Term, f32)> {
         match self {
-            Filter::InTitle(terms) => terms.into_iter().map(|t| (t, TITLE_BOOST)).collect(),
-            Filter::OneOf(terms) => terms.into_iter().map(|t| (t, 0.0)).collect(),
+            Filter::InTitle(terms) => Side::BOTH
+                .iter()
+                .zip(terms)
+                .filter(|(s, _)| **s == side)
+                .map(|(_, t)| (t.clone(), TITLE_BOOST))
+                .collect(),
+            Filter::OneOf(terms) => terms.iter().map(|t| (t.clone(), 0.0)).collect(),
         }
     }
 }
@@ -544,7 +579,7 @@ fn filters(f: &Fields, plan: &Plan) -> Vec<Filter> {
     let mut out: Vec<Filter> = plan
         .in_title
         .iter()
-        .map(|w| Filter::InTitle([f.title, f.teaser_title].map(|field| Term::from_field_text(field, w))))
+        .map(|w| Filter::InTitle(Side::BOTH.map(|side| Term::from_field_text(side.title(f), w))))
         .collect();
     for (field, values) in [(f.source, &plan.sources), (f.region, &plan.regions)] {
         if !values.is_empty() {
@@ -620,5 +655,34 @@ mod tests {
         let w = query_words("中华人民共和国", &Features::default());
         assert_eq!(w[0].text, "中华人民共和国");
         assert!(w[0].parts.contains(&"中华".to_string()));
+    }
+
+    #[test]
+    fn the_first_pass_ranks_teasers_apart_at_the_weight_of_their_answers() {
+        let (_, f) = crate::index::schema::build();
+        let features = Features::default();
+        let plan = plan(&crate::search::syntax::parse("title:余额 医保 上限 region:安徽"), &features);
+        let sets = candidates(&f, &features, &plan, 2).expect("the plan has words");
+        let [passages, teasers] = sets.as_slice() else { panic!("two sets: {sets:?}") };
+        let in_fields =
+            |set: &TermSet, fields: &[Field]| set.terms.iter().filter(|t| fields.contains(&t.term.field())).count();
+        let (passage_text, teaser_text) = ([f.title, f.section, f.body], [f.teaser_title, f.teaser_summary]);
+        // each side only on its own text fields (and the shared region field)
+        assert_eq!(in_fields(passages, &teaser_text), 0, "{passages:?}");
+        assert_eq!(in_fields(teasers, &passage_text), 0, "{teasers:?}");
+        assert_eq!(in_fields(passages, &[f.region]), 1);
+        assert_eq!(in_fields(teasers, &[f.region]), 1);
+        // a word in a teaser's title weighs what it weighs in an article's, times the teaser weight
+        for t in passages.terms.iter().filter(|t| t.term.field() == f.title) {
+            let value = t.term.value();
+            let text = value.as_str().unwrap_or_default();
+            let teaser = Term::from_field_text(f.teaser_title, text);
+            let same = teasers.terms.iter().find(|u| u.term == teaser).unwrap_or_else(|| panic!("{text} missing"));
+            assert!((same.weight - t.weight * TEASER_WEIGHT).abs() < 1e-6, "{text}: {} vs {}", same.weight, t.weight);
+            assert_eq!(same.meets, t.meets, "{text}");
+        }
+        assert!((teasers.requirements.bonus - passages.requirements.bonus * TEASER_WEIGHT).abs() < 1e-6);
+        assert_eq!(teasers.requirements.filters, passages.requirements.filters);
+        assert_eq!(passages.requirements.filters.count_ones(), 2, "title and region filters");
     }
 }

@@ -28,6 +28,12 @@ impl<'a> Statistics<'a> {
     pub(crate) fn remember(&self, term: &Term, doc_freq: u64) {
         self.doc_freqs.borrow_mut().insert(term.clone(), doc_freq);
     }
+
+    /// What is held for `term`, without looking it up.
+    #[cfg(test)]
+    pub(crate) fn remembered(&self, term: &Term) -> Option<u64> {
+        self.doc_freqs.borrow().get(term).copied()
+    }
 }
 
 impl Bm25StatisticsProvider for Statistics<'_> {
@@ -88,6 +94,7 @@ mod tests {
         let e = Term::from_field_text(body, "e");
         stats.remember(&e, 7);
         assert_eq!(stats.doc_freq(&e)?, 7);
+        assert_eq!(stats.remembered(&Term::from_field_text(body, "a")), Some(2), "asked once, kept");
         Ok(())
     }
 }
