@@ -444,6 +444,28 @@ fn teasers_answer_title_filters_and_phrases_with_or_without_pruned_ranking() {
         pruned_runs += usize::from(!total_exact);
     }
     assert!(pruned_runs > 0, "no query was ranked in two passes: the test no longer covers them");
+    // a pruned search scores passages and teasers each with its own side's query: both kinds
+    // answer pruned searches here, and each explanation adds up to the score shown
+    let mut kinds_pruned = Vec::new();
+    for q in ["title:上限 余额", "\"年度支付上限\"", "余额 上限", "医保卡余额有上限吗"] {
+        let r = engine.search(&SearchRequest { collapse: false, explain: true, ..SearchRequest::new(q) }).unwrap();
+        if !r.total_exact {
+            kinds_pruned.extend(r.hits.iter().map(|h| h.kind));
+        }
+        for h in &r.hits {
+            let e = h.explain.as_ref().unwrap();
+            assert!(
+                (e.score - h.score).abs() < 1e-3 * h.score,
+                "{q}: {} explained {} vs {}",
+                h.title,
+                e.score,
+                h.score
+            );
+        }
+    }
+    for kind in [Kind::Article, Kind::Teaser] {
+        assert!(kinds_pruned.contains(&kind), "no {kind:?} answered a pruned search: {kinds_pruned:?}");
+    }
     // only teasers hold the words of these two, in their title and in their summary
     for q in ["title:上限 余额", "\"年度支付上限\""] {
         let (hits, _) = answers(q, false);

@@ -155,16 +155,20 @@ impl SegmentCollector for SegmentGroups {
     }
 }
 
-/// The best passage per article among `candidates` only, each scored by the full `query`
-/// (passages the query does not match are left out). The second pass of a pruned search: the
-/// candidates come from a cheaper union of terms ranked by MaxScore ([`super::query::candidates`]).
+/// The best passage per article among `candidates` only, each scored by the full query of its
+/// side: `passages` for passages, `teasers` for teasers (each leaves out the other side's
+/// fields, which a document never holds). Candidates the query does not match are left out.
+/// The second pass of a pruned search: the candidates come from a cheaper union of terms
+/// ranked by MaxScore ([`super::query::candidates`]).
 pub fn rescore(
     searcher: &Searcher,
     stats: &dyn Bm25StatisticsProvider,
-    query: &dyn Query,
+    passages: &dyn Query,
+    teasers: &dyn Query,
     candidates: &[DocAddress],
 ) -> tantivy::Result<Vec<Group>> {
-    let weight = query.weight(EnableScoring::enabled_from_statistics_provider(stats, searcher))?;
+    let scoring = || EnableScoring::enabled_from_statistics_provider(stats, searcher);
+    let weights = [passages.weight(scoring())?, teasers.weight(scoring())?];
     let mut by_segment: Vec<Vec<DocId>> = vec![Vec::new(); searcher.segment_readers().len()];
     for a in candidates {
         if let Some(docs) = by_segment.get_mut(a.segment_ord as usize) {
@@ -179,18 +183,26 @@ pub fn rescore(
         docs.sort_unstable();
         docs.dedup();
         let reader = searcher.segment_reader(ord as SegmentOrdinal);
-        let mut scorer = weight.scorer(reader, 1.0)?;
+        let is_teaser = reader.fast_fields().u64("is_teaser")?;
+        let (teaser_docs, passage_docs): (Vec<DocId>, Vec<DocId>) =
+            docs.into_iter().partition(|&doc| is_teaser.first(doc) == Some(1));
         let mut groups = BestPassagePerArticle.for_segment(ord as SegmentOrdinal, reader)?;
-        for doc in docs {
-            let mut at = scorer.doc();
-            if at < doc {
-                at = scorer.seek(doc);
+        for (weight, docs) in weights.iter().zip([passage_docs, teaser_docs]) {
+            if docs.is_empty() {
+                continue;
             }
-            if at == TERMINATED {
-                break;
-            }
-            if at == doc {
-                groups.collect(doc, scorer.score());
+            let mut scorer = weight.scorer(reader, 1.0)?;
+            for doc in docs {
+                let mut at = scorer.doc();
+                if at < doc {
+                    at = scorer.seek(doc);
+                }
+                if at == TERMINATED {
+                    break;
+                }
+                if at == doc {
+                    groups.collect(doc, scorer.score());
+                }
             }
         }
         fruits.push(groups.harvest());

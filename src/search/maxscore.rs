@@ -293,7 +293,8 @@ const WINDOW: usize = 4096;
 /// can meet their set's requirements; best first. The sets are ranked one after the other into
 /// the same top `k`, so a later set starts from the score the earlier ones reached.
 ///
-/// The document frequencies summed here are handed to `stats` for the passes that follow.
+/// The document frequencies summed here, and where each term is in each segment, are handed to
+/// `stats` for the passes that follow.
 pub fn top_k(
     searcher: &Searcher,
     stats: &Statistics,
@@ -351,6 +352,7 @@ fn rank_set(
             per_segment.push(info);
         }
         stats.remember(&t.term, doc_freq);
+        stats.remember_places(&t.term, per_segment.clone());
         let tokens = stats.total_num_tokens(t.term.field())?;
         let bm25 = Bm25Weight::for_one_term(doc_freq, total_docs, tokens as Score / total_docs.max(1) as Score);
         // the most this term can add: any frequency in the shortest text

@@ -3,6 +3,7 @@
 mod bonus;
 pub mod collect;
 pub mod explain;
+mod known;
 mod maxscore;
 pub mod query;
 pub mod snippet;
@@ -170,10 +171,10 @@ impl IndexHandle {
             self.pruned(&searcher, &stats, &plan, minimum, needed, request.collapse).map_err(tantivy)?
         };
         let (groups, total, total_exact, q) = match pruned {
-            Some((groups, total, q)) => (groups, total, false, q),
+            Some((groups, total)) => (groups, total, false, None),
             None => {
                 let (groups, q) = loop {
-                    let q = query::build(&self.fields, &self.features, &plan, minimum, query::Access::Scan);
+                    let q = query::build(&self.fields, &self.features, &plan, minimum, query::Scope::SCAN);
                     let groups = searcher
                         .search_with_statistics_provider(&*q, &collect::BestPassagePerArticle, &stats)
                         .map_err(tantivy)?;
@@ -190,9 +191,12 @@ impl IndexHandle {
                         Some(format!("no answer holds {held} words; showing answers with at least {minimum} of them"));
                 };
                 let (groups, total) = collect::rank(groups, order, needed, request.collapse);
-                (groups, total, true, q)
+                (groups, total, true, Some(q))
             }
         };
+        // what scored the answers, for explanations (a pruned search scored them with this
+        // query's parts for each side)
+        let mut scored_by = q;
         let terms = query::highlight_terms(&plan);
         let f = self.fields;
         let mut hits = Vec::new();
@@ -218,6 +222,9 @@ impl IndexHandle {
                 region: doc.get_all(f.region).filter_map(|v| v.as_str()).map(str::to_string).collect(),
                 explain: if request.explain {
                     let weight = if g.teaser { collect::TEASER_WEIGHT } else { 1.0 };
+                    let q = scored_by.get_or_insert_with(|| {
+                        query::build(&self.fields, &self.features, &plan, minimum, query::Scope::SCAN)
+                    });
                     let e = q.explain(&searcher, g.doc).map_err(tantivy)?;
                     Some(explain::explain(&e, &self.index.schema(), weight))
                 } else {
@@ -230,7 +237,10 @@ impl IndexHandle {
 
     /// Ranks in two passes: the [`query::candidates`] union picks the passages that can score
     /// best (MaxScore skips the rest, [`maxscore`]), then the full query — exclusions, filters and
-    /// phrases included — scores only those, and answers are grouped and folded as usual.
+    /// phrases included — scores only those, and answers are grouped and folded as usual. The
+    /// second pass scores passages and teasers with the query's part for their own fields, and
+    /// reads the postings of the first pass's terms from where the first pass found them
+    /// ([`known`]).
     /// `None` (rank every match) when the plan has no words, when the first pass finds fewer
     /// passages than it asked for (few matches: the exhaustive pass is cheap), when paging asks
     /// for too many, or when the candidates hold fewer answers than wanted (exclusions removed
@@ -249,7 +259,7 @@ impl IndexHandle {
         minimum: usize,
         needed: usize,
         collapse: bool,
-    ) -> tantivy::Result<Option<Ranked>> {
+    ) -> tantivy::Result<Option<(Vec<collect::Group>, usize)>> {
         let Some(sets) = query::candidates(&self.fields, &self.features, plan, minimum) else {
             return Ok(None);
         };
@@ -261,16 +271,17 @@ impl IndexHandle {
         if top.len() < k {
             return Ok(None);
         }
-        let q = query::build(&self.fields, &self.features, plan, minimum, query::Access::Seek);
+        let known = stats.take_places();
+        let [passages, teasers] = query::Side::BOTH.map(|side| {
+            let scope = query::Scope { access: query::Access::Seek(&known), sides: std::slice::from_ref(&side) };
+            query::build(&self.fields, &self.features, plan, minimum, scope)
+        });
         let addresses: Vec<_> = top.into_iter().map(|(_, a)| a).collect();
-        let groups = collect::rescore(searcher, stats, &*q, &addresses)?;
+        let groups = collect::rescore(searcher, stats, &*passages, &*teasers, &addresses)?;
         let (groups, total) = collect::rank(groups, collect::Order::Score, needed, collapse);
-        Ok((groups.len() >= needed).then_some((groups, total, q)))
+        Ok((groups.len() >= needed).then_some((groups, total)))
     }
 }
-
-/// Answers in order, how many were found, and the query that scored them.
-type Ranked = (Vec<collect::Group>, usize, Box<dyn tantivy::query::Query>);
 
 /// Passages the first pass of a pruned search hands to the second, per answer wanted (an
 /// article has several passages and teasers on other pages, and near-duplicates fold). Since

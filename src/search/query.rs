@@ -15,8 +15,11 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
+use std::sync::Arc;
+
 use super::bonus::BonusQuery;
 use super::collect::TEASER_WEIGHT;
+use super::known::{KnownTermQuery, KnownTerms};
 use super::maxscore::{Requirements, TermSet, ValueRange, WeightedTerm};
 use super::sum::SumQuery;
 use crate::analysis::synonyms::synonyms_of;
@@ -88,39 +91,59 @@ fn all_words(query: &str, features: &Features) -> Vec<QueryWord> {
 }
 
 /// How the matches of a query will be read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Access<'a> {
     /// Every match in turn (an exhaustive search).
     Scan,
-    /// A few chosen passages, far apart (the second pass of a pruned search).
-    Seek,
+    /// A few chosen passages, far apart (the second pass of a pruned search), with where the
+    /// first pass found its terms in each segment.
+    Seek(&'a Arc<KnownTerms>),
+}
+
+/// What a query is built for: how its matches will be read, and the sides whose documents it
+/// scores (a document of one side holds none of the other side's text fields, so a query
+/// without them scores it the same, and opens fewer postings).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Scope<'a> {
+    pub access: Access<'a>,
+    pub sides: &'a [Side],
+}
+
+impl Scope<'_> {
+    /// Every match of both sides, in turn: an exhaustive search.
+    pub(crate) const SCAN: Scope<'static> = Scope { access: Access::Scan, sides: &Side::BOTH };
 }
 
 /// Matches what any of `clauses` matches, scoring the sum of those that match: tantivy's union
 /// for a scan (it walks dense matches a window at a time), [`SumQuery`] for seeks (tantivy's
 /// union would score a whole window of 4,096 documents for each passage sought).
-fn any_of(clauses: Vec<(Occur, Box<dyn Query>)>, access: Access) -> Box<dyn Query> {
-    match access {
+fn any_of(clauses: Vec<(Occur, Box<dyn Query>)>, scope: Scope) -> Box<dyn Query> {
+    match scope.access {
         Access::Scan => Box::new(BooleanQuery::new(clauses)),
-        Access::Seek => Box::new(SumQuery::new(clauses.into_iter().map(|(_, q)| q).collect(), 1)),
+        Access::Seek(_) => Box::new(SumQuery::new(clauses.into_iter().map(|(_, q)| q).collect(), 1)),
     }
 }
 
-fn boosted(q: impl Query, boost: f32) -> Box<dyn Query> {
-    Box::new(BoostQuery::new(Box::new(q), boost))
+/// A term of a text field, scored with its frequencies; read from where the first pass found
+/// it when that is known.
+fn term_query(term: Term, scope: Scope) -> Box<dyn Query> {
+    match scope.access {
+        Access::Seek(known) => Box::new(KnownTermQuery::new(term, known.clone())),
+        Access::Scan => Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+    }
 }
 
 /// What a document of the index answers with, each in text fields of its own: a passage of an
 /// article, or a teaser (ranked at [`TEASER_WEIGHT`] of its score). The first pass of a pruned
 /// search ranks the two sides as separate sets of terms ([`candidates`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Side {
+pub(crate) enum Side {
     Passages,
     Teasers,
 }
 
 impl Side {
-    const BOTH: [Side; 2] = [Side::Passages, Side::Teasers];
+    pub(crate) const BOTH: [Side; 2] = [Side::Passages, Side::Teasers];
 
     /// The text fields a word is looked for in, with their weights: an article's title,
     /// question heading and answer text; a teaser's title and summary.
@@ -155,13 +178,14 @@ impl Side {
     }
 }
 
-fn field_terms(f: &Fields, word: &str, weight: f32) -> Vec<(Occur, Box<dyn Query>)> {
-    Side::BOTH
-        .into_iter()
+fn field_terms(f: &Fields, word: &str, weight: f32, scope: Scope) -> Vec<(Occur, Box<dyn Query>)> {
+    scope
+        .sides
+        .iter()
         .flat_map(|side| side.fields(f))
         .map(|(field, boost)| {
-            let q = TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs);
-            (Occur::Should, boosted(q, boost * weight))
+            let q = term_query(Term::from_field_text(field, word), scope);
+            (Occur::Should, boosted_box(q, boost * weight))
         })
         .collect()
 }
@@ -183,8 +207,8 @@ fn gram_sequence(f: &Fields, features: &Features, text: &str) -> Option<Box<dyn 
 }
 
 /// Every word of `words` in any field, each at `weight`.
-fn all_of(f: &Fields, words: &[String], weight: f32, access: Access) -> Box<dyn Query> {
-    let musts = words.iter().map(|w| (Occur::Must, any_of(field_terms(f, w, weight), access)));
+fn all_of(f: &Fields, words: &[String], weight: f32, scope: Scope) -> Box<dyn Query> {
+    let musts = words.iter().map(|w| (Occur::Must, any_of(field_terms(f, w, weight, scope), scope)));
     Box::new(BooleanQuery::new(musts.collect()))
 }
 
@@ -341,32 +365,32 @@ pub fn plan(parsed: &super::syntax::ParsedQuery, features: &Features) -> Plan {
 /// The character sequence `text` (normalised) in title, heading or body: on the bigram field for
 /// title and heading (they are indexed without positions), as adjacent words in the body; a
 /// sequence of one word is that word in any of the three.
-fn phrase_query(f: &Fields, features: &Features, text: &str, access: Access) -> Box<dyn Query> {
+fn phrase_query(f: &Fields, features: &Features, text: &str, scope: Scope) -> Box<dyn Query> {
     let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if let Some(q) = gram_sequence(f, features, text) {
         alternatives.push((Occur::Should, boosted_box(q, TITLE_BOOST)));
     }
     let tokens = ZhTokenizer::with_features(Granularity::Precise, *features).tokens(text);
     if let [one] = tokens.as_slice() {
-        alternatives.extend(field_terms(f, &one.text, 1.0));
+        alternatives.extend(field_terms(f, &one.text, 1.0, scope));
     } else if let Some(first) = tokens.first().map(|t| t.position) {
-        for field in Side::BOTH.map(|side| side.text(f)) {
+        for field in scope.sides.iter().map(|side| side.text(f)) {
             let terms = tokens.iter().map(|t| (t.position - first, Term::from_field_text(field, &t.text))).collect();
             alternatives.push((Occur::Should, Box::new(PhraseQuery::new_with_offset_and_slop(terms, 0))));
         }
     }
-    any_of(alternatives, access)
+    any_of(alternatives, scope)
 }
 
-fn word_query(f: &Fields, features: &Features, w: &QueryWord, access: Access) -> Box<dyn Query> {
-    let mut alternatives = field_terms(f, &w.text, 1.0);
+fn word_query(f: &Fields, features: &Features, w: &QueryWord, scope: Scope) -> Box<dyn Query> {
+    let mut alternatives = field_terms(f, &w.text, 1.0, scope);
     if let Some(tag) = crate::ingest::region::lookup(&w.text) {
         // a place in the query also matches articles about that place
         let q = TermQuery::new(Term::from_field_text(f.region, &tag), IndexRecordOption::Basic);
         alternatives.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(q), REGION_SCORE))));
     }
     for part in &w.parts {
-        alternatives.extend(field_terms(f, part, PART_BOOST));
+        alternatives.extend(field_terms(f, part, PART_BOOST, scope));
     }
     if features.bigrams
         && let Some(q) = gram_sequence(f, features, &w.text)
@@ -374,35 +398,36 @@ fn word_query(f: &Fields, features: &Features, w: &QueryWord, access: Access) ->
         alternatives.push((Occur::Should, boosted_box(q, GRAM_BOOST)));
     }
     for synonym in &w.synonyms {
-        alternatives.push((Occur::Should, all_of(f, synonym, SYNONYM_BOOST, access)));
+        alternatives.push((Occur::Should, all_of(f, synonym, SYNONYM_BOOST, scope)));
         if features.bigrams
             && let Some(q) = gram_sequence(f, features, &synonym.concat())
         {
             alternatives.push((Occur::Should, boosted_box(q, GRAM_BOOST * SYNONYM_BOOST)));
         }
     }
-    any_of(alternatives, access)
+    any_of(alternatives, scope)
 }
 
-fn alternative_query(f: &Fields, features: &Features, a: &Alternative, access: Access) -> Box<dyn Query> {
+fn alternative_query(f: &Fields, features: &Features, a: &Alternative, scope: Scope) -> Box<dyn Query> {
     match a {
-        Alternative::Word(w) => word_query(f, features, w, access),
+        Alternative::Word(w) => word_query(f, features, w, scope),
         Alternative::AllOf(words) => Box::new(BooleanQuery::new(
-            words.iter().map(|w| (Occur::Must, word_query(f, features, w, access))).collect(),
+            words.iter().map(|w| (Occur::Must, word_query(f, features, w, scope))).collect(),
         )),
-        Alternative::Phrase(p) => phrase_query(f, features, p, access),
+        Alternative::Phrase(p) => phrase_query(f, features, p, scope),
     }
 }
 
 /// The tantivy query of a plan: passages meeting at least `minimum` of the flexible
-/// requirements (and every quoted phrase), none of the exclusions, all filters.
-pub fn build(f: &Fields, features: &Features, plan: &Plan, minimum: usize, access: Access) -> Box<dyn Query> {
+/// requirements (and every quoted phrase), none of the exclusions, all filters; for the
+/// documents of `scope`'s sides.
+pub(crate) fn build(f: &Fields, features: &Features, plan: &Plan, minimum: usize, scope: Scope) -> Box<dyn Query> {
     let mut flexible: Vec<Box<dyn Query>> = Vec::new();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for r in &plan.requirements {
         let any = any_of(
-            r.alternatives.iter().map(|a| (Occur::Should, alternative_query(f, features, a, access))).collect(),
-            access,
+            r.alternatives.iter().map(|a| (Occur::Should, alternative_query(f, features, a, scope))).collect(),
+            scope,
         );
         let counted: Box<dyn Query> = Box::new(BonusQuery::new(any, COVERAGE));
         if r.strict() {
@@ -416,10 +441,10 @@ pub fn build(f: &Fields, features: &Features, plan: &Plan, minimum: usize, acces
         clauses.push((Occur::Must, Box::new(SumQuery::new(flexible, minimum))));
     }
     for a in &plan.excluded {
-        clauses.push((Occur::MustNot, alternative_query(f, features, a, access)));
+        clauses.push((Occur::MustNot, alternative_query(f, features, a, scope)));
     }
     for filter in filters(f, plan) {
-        clauses.push((Occur::Must, filter.query(access)));
+        clauses.push((Occur::Must, filter.query(scope)));
     }
     if let Some((from, to)) = plan.dates() {
         let (from, to) = (Term::from_field_u64(f.date, from), Term::from_field_u64(f.date, to));
@@ -534,17 +559,16 @@ enum Filter {
 }
 
 impl Filter {
-    fn query(&self, access: Access) -> Box<dyn Query> {
+    fn query(&self, scope: Scope) -> Box<dyn Query> {
         match self {
-            Filter::InTitle(terms) => any_of(
-                terms
+            Filter::InTitle(_) => any_of(
+                scope
+                    .sides
                     .iter()
-                    .map(|t| {
-                        let q = TermQuery::new(t.clone(), IndexRecordOption::WithFreqs);
-                        (Occur::Should, boosted(q, TITLE_BOOST))
-                    })
+                    .flat_map(|&side| self.weighted_terms(side))
+                    .map(|(t, weight)| (Occur::Should, boosted_box(term_query(t, scope), weight)))
                     .collect(),
-                access,
+                scope,
             ),
             Filter::OneOf(terms) => {
                 let any = terms

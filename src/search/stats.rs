@@ -2,14 +2,20 @@
 //! document frequency three times: the first pass ([`super::maxscore`]) sums it over the
 //! segments' term dictionaries, then tantivy asks again when it weighs the full query, and the
 //! exhaustive fallback asks a third time. Every ask is a dictionary look-up per segment (14 on
-//! 100k generated articles); the first pass's sums are kept here and handed back.
+//! 100k generated articles); the first pass's sums are kept here and handed back. So are the
+//! places it found each term at in each segment, for the second pass's term queries
+//! ([`super::known`]).
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::sync::Arc;
 
+use tantivy::postings::TermInfo;
 use tantivy::query::Bm25StatisticsProvider;
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
+
+use super::known::KnownTerms;
 
 /// [`Bm25StatisticsProvider`] over a searcher that remembers what it was told or asked.
 pub(crate) struct Statistics<'a> {
@@ -17,11 +23,29 @@ pub(crate) struct Statistics<'a> {
     total_docs: Cell<Option<u64>>,
     tokens: RefCell<HashMap<Field, u64>>,
     doc_freqs: RefCell<HashMap<Term, u64>>,
+    places: RefCell<KnownTerms>,
 }
 
 impl<'a> Statistics<'a> {
     pub(crate) fn new(searcher: &'a Searcher) -> Self {
-        Statistics { searcher, total_docs: Cell::new(None), tokens: RefCell::default(), doc_freqs: RefCell::default() }
+        Statistics {
+            searcher,
+            total_docs: Cell::new(None),
+            tokens: RefCell::default(),
+            doc_freqs: RefCell::default(),
+            places: RefCell::new(KnownTerms::new(searcher)),
+        }
+    }
+
+    /// Records where `term` is in each segment (in the searcher's order), found by the caller.
+    pub(crate) fn remember_places(&self, term: &Term, per_segment: Vec<Option<TermInfo>>) {
+        self.places.borrow_mut().insert(term, per_segment);
+    }
+
+    /// The places recorded so far, handed over (for [`super::known::KnownTermQuery`]).
+    pub(crate) fn take_places(&self) -> Arc<KnownTerms> {
+        let searcher = self.searcher;
+        Arc::new(self.places.replace(KnownTerms::new(searcher)))
     }
 
     /// Records `term`'s document frequency over the whole index, found by the caller.
