@@ -8,14 +8,13 @@
 //! QueryParser would turn a word that splits into several tokens into an exact phrase.
 
 use std::ops::Bound;
+use std::sync::Arc;
 use tantivy::Term;
 
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-
-use std::sync::Arc;
 
 use super::bonus::BonusQuery;
 use super::collect::TEASER_WEIGHT;
