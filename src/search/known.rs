@@ -41,7 +41,7 @@ impl KnownTerms {
 
     /// Where `term` is in `segment`: `None` when that is not known, `Some(None)` when the
     /// segment does not hold the term.
-    fn get(&self, term: &Term, segment: SegmentId) -> Option<Option<&TermInfo>> {
+    pub(crate) fn get(&self, term: &Term, segment: SegmentId) -> Option<Option<&TermInfo>> {
         let ord = self.segments.iter().position(|&s| s == segment)?;
         self.infos.get(term).map(|per_segment| per_segment[ord].as_ref())
     }

@@ -576,8 +576,14 @@ mod tests {
                 assert_eq!(got.len(), expected.len(), "k = {k}, window {window}");
                 // what the second pass is handed, without looking up again: the frequencies
                 // tantivy would find itself
+                let places = stats.take_places();
                 for (term, _) in terms {
                     assert_eq!(stats.remembered(term), Some(searcher.doc_freq(term).unwrap()), "{term:?}");
+                    // and where the term is in each segment, as the dictionaries say
+                    for r in searcher.segment_readers() {
+                        let info = r.inverted_index(term.field()).unwrap().get_term_info(term).unwrap();
+                        assert_eq!(places.get(term, r.segment_id()), Some(info.as_ref()), "{term:?}");
+                    }
                 }
                 for ((gs, gd), (es, ed)) in got.iter().zip(&expected) {
                     assert!((gs - es).abs() < 1e-4, "k = {k}: score {gs} vs {es}");
