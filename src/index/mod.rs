@@ -36,6 +36,8 @@ pub struct IndexHandle {
     pub(crate) fields: Fields,
     /// The analysis chain of this index (all features, except in the relevance benchmark).
     pub(crate) features: Features,
+    /// What the first pass of ranked searches learned of its terms' highest scores.
+    pub(crate) learned: crate::search::learned::LearnedMaxima,
 }
 
 pub(crate) fn tantivy_error(dir: &Path, source: TantivyError) -> Error {
@@ -159,7 +161,7 @@ impl IndexHandle {
         index.tokenizers().register(analysis::GRAM_TOKENIZER, GramTokenizer::new(features));
         let reader =
             index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(|e| tantivy_error(dir, e))?;
-        Ok(IndexHandle { dir: dir.to_path_buf(), index, reader, fields, features })
+        Ok(IndexHandle { dir: dir.to_path_buf(), index, reader, fields, features, learned: Default::default() })
     }
 
     pub(crate) fn writer(&self, memory_mb: usize) -> Result<IndexWriter<TantivyDocument>> {

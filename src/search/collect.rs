@@ -159,7 +159,7 @@ impl SegmentCollector for SegmentGroups {
 /// side: `passages` for passages, `teasers` for teasers (each leaves out the other side's
 /// fields, which a document never holds). Candidates the query does not match are left out.
 /// The second pass of a pruned search: the candidates come from a cheaper union of terms
-/// ranked by MaxScore ([`super::query::candidates`]).
+/// ranked by MaxScore (`query::candidates`).
 pub fn rescore(
     searcher: &Searcher,
     stats: &dyn Bm25StatisticsProvider,

@@ -46,6 +46,12 @@
 //! Postings are read directly (no `Scorer` objects): one dictionary look-up per term and
 //! segment, and the BM25 weight computed here from the index's statistics exactly as
 //! `TermQuery` computes it.
+//!
+//! A term's bound is BM25's ceiling (any frequency in the shortest text) until a search has
+//! walked its postings in a segment from end to end; the highest score seen is then its exact
+//! maximum there, remembered for the searches that follow ([`super::learned`]). The common
+//! words of whole questions reach half their ceiling or less, so with learned bounds fewer of
+//! their postings stay essential.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -56,6 +62,7 @@ use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED, Term};
 
+use super::learned::LearnedMaxima;
 use super::stats::Statistics;
 
 /// A document and its score, ordered by score, then by address (the lower address wins a tie,
@@ -147,9 +154,17 @@ struct Cursor<'a> {
     weight: Score,
     /// The most this term adds to a document's score.
     max: Score,
+    /// BM25's ceiling times the weight: what `max` is when nothing better is known.
+    ceiling: Score,
     meets: u64,
     /// How many documents of the segment hold the term.
     cost: u32,
+    /// The term, by its place among the set's terms.
+    term: usize,
+    /// Whether every posting so far was scored (the cursor only advanced, never sought).
+    whole: bool,
+    /// The highest score of those postings.
+    seen: Score,
 }
 
 impl Cursor<'_> {
@@ -166,7 +181,14 @@ impl Cursor<'_> {
     }
 
     fn seek(&mut self, target: DocId) {
+        self.whole = false;
         self.doc = self.postings.seek(target);
+    }
+
+    /// The fraction of its ceiling the term reached in the segment, once every posting was
+    /// scored.
+    fn learned(&self) -> Option<f32> {
+        (self.whole && self.doc == TERMINATED && self.ceiling > 0.0).then(|| self.seen / self.ceiling)
     }
 }
 
@@ -298,16 +320,18 @@ const WINDOW: usize = 4096;
 pub fn top_k(
     searcher: &Searcher,
     stats: &Statistics,
+    learned: &LearnedMaxima,
     sets: &[TermSet],
     k: usize,
 ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
-    top_k_in_windows(searcher, stats, sets, k, WINDOW)
+    top_k_in_windows(searcher, stats, learned, sets, k, WINDOW)
 }
 
 /// [`top_k`] with windows of `window` documents (rounded up to a multiple of 64).
 fn top_k_in_windows(
     searcher: &Searcher,
     stats: &Statistics,
+    learned: &LearnedMaxima,
     sets: &[TermSet],
     k: usize,
     window: usize,
@@ -319,7 +343,7 @@ fn top_k_in_windows(
     let mut best: BinaryHeap<Reverse<Hit>> = BinaryHeap::with_capacity(k + 1);
     let mut window = Window::new(window);
     for set in sets.iter().filter(|s| !s.terms.is_empty()) {
-        rank_set(searcher, stats, &set.terms, set.requirements, k, &mut window, &mut best)?;
+        rank_set(searcher, stats, learned, &set.terms, set.requirements, k, &mut window, &mut best)?;
     }
     let mut hits: Vec<Hit> = best.into_iter().map(|r| r.0).collect();
     hits.sort_by(|a, b| b.cmp(a));
@@ -327,9 +351,11 @@ fn top_k_in_windows(
 }
 
 /// Ranks the documents of one set of terms into `best`.
+#[allow(clippy::too_many_arguments)]
 fn rank_set(
     searcher: &Searcher,
     stats: &Statistics,
+    learned: &LearnedMaxima,
     terms: &[WeightedTerm],
     requirements: Requirements,
     k: usize,
@@ -355,14 +381,18 @@ fn rank_set(
         stats.remember_places(&t.term, per_segment.clone());
         let tokens = stats.total_num_tokens(t.term.field())?;
         let bm25 = Bm25Weight::for_one_term(doc_freq, total_docs, tokens as Score / total_docs.max(1) as Score);
-        // the most this term can add: any frequency in the shortest text
-        let max = if t.weight == 0.0 { 0.0 } else { bm25.max_score() * t.weight };
-        weights.push((bm25, max));
+        // the most this term can add: any frequency in the shortest text, or what it was
+        // seen to reach in a segment
+        let ceiling = if t.weight == 0.0 { 0.0 } else { bm25.max_score() * t.weight };
+        let fractions = if ceiling > 0.0 { learned.fractions(&t.term, (tokens, total_docs)) } else { Vec::new() };
+        weights.push((bm25, ceiling, fractions, tokens));
         infos.push(per_segment);
     }
     for (ord, reader) in readers.iter().enumerate() {
         let mut cursors = Vec::with_capacity(weights.len());
-        for ((t, (bm25, max)), per_segment) in terms.iter().zip(&weights).zip(&infos) {
+        let segment = reader.segment_id();
+        for (n, ((t, (bm25, ceiling, fractions, _)), per_segment)) in terms.iter().zip(&weights).zip(&infos).enumerate()
+        {
             let Some(info) = &per_segment[ord] else { continue };
             let field = t.term.field();
             let postings =
@@ -375,15 +405,23 @@ fn rank_set(
                     reader.get_fieldnorms_reader(field)?
                 };
                 let cost = info.doc_freq;
+                let max = match fractions.iter().find(|(s, _)| *s == segment) {
+                    Some((_, fraction)) => ceiling * fraction,
+                    None => *ceiling,
+                };
                 cursors.push(Cursor {
                     postings,
                     doc,
                     fieldnorms,
                     bm25,
                     weight: t.weight,
-                    max: *max,
+                    max,
+                    ceiling: *ceiling,
                     meets: t.meets,
                     cost,
+                    term: n,
+                    whole: true,
+                    seen: 0.0,
                 });
             }
         }
@@ -422,7 +460,9 @@ fn rank_set(
             for &i in &plan.lead {
                 let c = &mut cursors[i];
                 while c.doc < end {
-                    window.add((c.doc - base) as usize, c.score(), c.meets);
+                    let score = c.score();
+                    c.seen = c.seen.max(score);
+                    window.add((c.doc - base) as usize, score, c.meets);
                     c.advance();
                 }
             }
@@ -467,6 +507,12 @@ fn rank_set(
                 floor = threshold(&*best);
             }
             position = end;
+        }
+        // what the terms walked from end to end were seen to reach, for the searches to come
+        for c in &cursors {
+            if let Some(fraction) = c.learned() {
+                learned.learn(segment, &terms[c.term].term, (weights[c.term].3, total_docs), fraction);
+            }
         }
     }
     Ok(())
@@ -557,6 +603,8 @@ mod tests {
                     })
                     .collect(),
             );
+            // the maxima learned by one search bound the next ones: the answers stay exact
+            let learned = LearnedMaxima::default();
             // small windows as well as the shipped size: documents cross window edges
             for (k, window) in [1, 7, 50, 400, 5000].into_iter().flat_map(|k| [(k, 64), (k, 320), (k, WINDOW)]) {
                 let expected = searcher.search(&union, &TopDocs::with_limit(k).order_by_score()).unwrap();
@@ -568,6 +616,7 @@ mod tests {
                 let got = top_k_in_windows(
                     &searcher,
                     &stats,
+                    &learned,
                     &[TermSet { terms: weighted, requirements: Requirements::default() }],
                     k,
                     window,
@@ -602,7 +651,7 @@ mod tests {
                 assert_eq!(above(&got), above(&expected), "k = {k}");
             }
         }
-        assert!(top_k(&searcher, &Statistics::new(&searcher), &[], 10).unwrap().is_empty());
+        assert!(top_k(&searcher, &Statistics::new(&searcher), &LearnedMaxima::default(), &[], 10).unwrap().is_empty());
     }
 
     /// The same top k as the full query's shape over the same terms: requirements as unions
@@ -680,11 +729,13 @@ mod tests {
                 req.range = Some(ValueRange { field: number, from, to });
             }
             let full = BooleanQuery::new(clauses);
+            let learned = LearnedMaxima::default();
             for (k, window) in [1, 10, 100, 1000, 5000].into_iter().flat_map(|k| [(k, 64), (k, WINDOW)]) {
                 let expected = searcher.search(&full, &TopDocs::with_limit(k).order_by_score()).unwrap();
                 let got = top_k_in_windows(
                     &searcher,
                     &Statistics::new(&searcher),
+                    &learned,
                     &[TermSet { terms: weighted.clone(), requirements: req }],
                     k,
                     window,
@@ -706,6 +757,53 @@ mod tests {
                 assert_eq!(above(&got), above(&expected), "{case}");
             }
         }
+    }
+
+    #[test]
+    fn a_term_walked_whole_is_learned_with_its_highest_score_and_bounds_the_next_search() {
+        let mut schema = Schema::builder();
+        let body = schema.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer: IndexWriter<TantivyDocument> = index.writer(15_000_000).unwrap();
+        for i in 0..300 {
+            // lengths and frequencies vary; no document reaches BM25's ceiling
+            let text = format!("{} {}", "a ".repeat(1 + i % 3), "filler ".repeat(2 + i % 17));
+            writer.add_document(doc!(body => text)).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let a = Term::from_field_text(body, "a");
+        let set = [TermSet {
+            terms: vec![WeightedTerm { term: a.clone(), weight: 1.0, meets: 0 }],
+            requirements: Requirements::default(),
+        }];
+        let expected = searcher
+            .search(&TermQuery::new(a.clone(), IndexRecordOption::WithFreqs), &TopDocs::with_limit(10).order_by_score())
+            .unwrap();
+        let learned = LearnedMaxima::default();
+        let stats = Statistics::new(&searcher);
+        let first = top_k(&searcher, &stats, &learned, &set, 10).unwrap();
+        let lengths = (stats.total_num_tokens(body).unwrap(), stats.total_num_docs().unwrap());
+        let fractions = learned.fractions(&a, lengths);
+        assert_eq!(fractions.len(), 1, "one segment, its term walked from end to end");
+        let bm25 = Bm25Weight::for_terms(&searcher, std::slice::from_ref(&a)).unwrap();
+        let highest = fractions[0].1 * bm25.max_score();
+        assert!(
+            (highest - expected[0].0).abs() < 1e-4 * expected[0].0,
+            "learned {highest}, highest score {}",
+            expected[0].0
+        );
+        assert!(fractions[0].1 < 0.9, "well below the ceiling: {}", fractions[0].1);
+        // the next search starts from the learned bound, and ranks the same
+        let second = top_k(&searcher, &Statistics::new(&searcher), &learned, &set, 10).unwrap();
+        for got in [first, second] {
+            assert_eq!(got.len(), expected.len());
+            for ((gs, _), (es, _)) in got.iter().zip(&expected) {
+                assert!((gs - es).abs() < 1e-5, "score {gs} vs {es}");
+            }
+        }
+        // another average length (the index changed): not used
+        assert!(learned.fractions(&a, (lengths.0 + 1, lengths.1)).is_empty());
     }
 
     #[test]
@@ -757,9 +855,10 @@ mod tests {
                 sets.push(TermSet { terms, requirements: Requirements::default() });
             }
             let union = BooleanQuery::new(clauses);
+            let learned = LearnedMaxima::default();
             for k in [1, 10, 100, 2000] {
                 let expected = searcher.search(&union, &TopDocs::with_limit(k).order_by_score()).unwrap();
-                let got = top_k_in_windows(&searcher, &Statistics::new(&searcher), &sets, k, 64).unwrap();
+                let got = top_k_in_windows(&searcher, &Statistics::new(&searcher), &learned, &sets, k, 64).unwrap();
                 assert_eq!(got.len(), expected.len(), "{query:?}, k = {k}");
                 for ((gs, _), (es, _)) in got.iter().zip(&expected) {
                     assert!((gs - es).abs() < 1e-4, "{query:?}, k = {k}: score {gs} vs {es}");

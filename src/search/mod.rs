@@ -4,6 +4,7 @@ mod bonus;
 pub mod collect;
 pub mod explain;
 mod known;
+pub(crate) mod learned;
 mod maxscore;
 pub mod query;
 pub mod snippet;
@@ -267,7 +268,7 @@ impl IndexHandle {
         if k > MAX_CANDIDATES {
             return Ok(None);
         }
-        let top = maxscore::top_k(searcher, stats, &sets, k)?;
+        let top = maxscore::top_k(searcher, stats, &self.learned, &sets, k)?;
         if top.len() < k {
             return Ok(None);
         }
