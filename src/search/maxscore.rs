@@ -350,6 +350,17 @@ fn top_k_in_windows(
     Ok(hits.into_iter().map(|h| (h.score, h.doc)).collect())
 }
 
+/// A term's BM25 weight and what bounds its score.
+struct TermBounds {
+    bm25: Bm25Weight,
+    /// BM25's ceiling times the term's weight.
+    ceiling: Score,
+    /// The segments where the term's highest score is known, as fractions of the ceiling.
+    fractions: Vec<(tantivy::index::SegmentId, f32)>,
+    /// The field's tokens and the index's documents (the average length the fractions hold for).
+    lengths: (u64, u64),
+}
+
 /// Ranks the documents of one set of terms into `best`.
 #[allow(clippy::too_many_arguments)]
 fn rank_set(
@@ -367,7 +378,7 @@ fn rank_set(
     // BM25 weight from the statistics of the whole index, as tantivy's `TermQuery` computes it
     let readers = searcher.segment_readers();
     let total_docs = stats.total_num_docs()?;
-    let mut weights = Vec::with_capacity(terms.len());
+    let mut bounds = Vec::with_capacity(terms.len());
     let mut infos = Vec::with_capacity(terms.len());
     for t in terms {
         let mut per_segment = Vec::with_capacity(readers.len());
@@ -384,14 +395,16 @@ fn rank_set(
         // the most this term can add: any frequency in the shortest text, or what it was
         // seen to reach in a segment
         let ceiling = if t.weight == 0.0 { 0.0 } else { bm25.max_score() * t.weight };
-        let fractions = if ceiling > 0.0 { learned.fractions(&t.term, (tokens, total_docs)) } else { Vec::new() };
-        weights.push((bm25, ceiling, fractions, tokens));
+        let lengths = (tokens, total_docs);
+        let fractions = if ceiling > 0.0 { learned.fractions(&t.term, lengths) } else { Vec::new() };
+        bounds.push(TermBounds { bm25, ceiling, fractions, lengths });
         infos.push(per_segment);
     }
     for (ord, reader) in readers.iter().enumerate() {
-        let mut cursors = Vec::with_capacity(weights.len());
+        let mut cursors = Vec::with_capacity(bounds.len());
         let segment = reader.segment_id();
-        for (n, ((t, (bm25, ceiling, fractions, _)), per_segment)) in terms.iter().zip(&weights).zip(&infos).enumerate()
+        for (n, ((t, TermBounds { bm25, ceiling, fractions, .. }), per_segment)) in
+            terms.iter().zip(&bounds).zip(&infos).enumerate()
         {
             let Some(info) = &per_segment[ord] else { continue };
             let field = t.term.field();
@@ -511,7 +524,7 @@ fn rank_set(
         // what the terms walked from end to end were seen to reach, for the searches to come
         for c in &cursors {
             if let Some(fraction) = c.learned() {
-                learned.learn(segment, &terms[c.term].term, (weights[c.term].3, total_docs), fraction);
+                learned.learn(segment, &terms[c.term].term, bounds[c.term].lengths, fraction);
             }
         }
     }
