@@ -154,8 +154,6 @@ struct Cursor<'a> {
     weight: Score,
     /// The most this term adds to a document's score.
     max: Score,
-    /// BM25's ceiling times the weight: what `max` is when nothing better is known.
-    ceiling: Score,
     meets: u64,
     /// How many documents of the segment hold the term.
     cost: u32,
@@ -185,10 +183,9 @@ impl Cursor<'_> {
         self.doc = self.postings.seek(target);
     }
 
-    /// The fraction of its ceiling the term reached in the segment, once every posting was
-    /// scored.
-    fn learned(&self) -> Option<f32> {
-        (self.whole && self.doc == TERMINATED && self.ceiling > 0.0).then(|| self.seen / self.ceiling)
+    /// The highest score of the term in the segment, once every posting was scored.
+    fn highest(&self) -> Option<Score> {
+        (self.whole && self.doc == TERMINATED).then_some(self.seen)
     }
 }
 
@@ -429,7 +426,6 @@ fn rank_set(
                     bm25,
                     weight: t.weight,
                     max,
-                    ceiling: *ceiling,
                     meets: t.meets,
                     cost,
                     term: n,
@@ -523,8 +519,11 @@ fn rank_set(
         }
         // what the terms walked from end to end were seen to reach, for the searches to come
         for c in &cursors {
-            if let Some(fraction) = c.learned() {
-                learned.learn(segment, &terms[c.term].term, bounds[c.term].lengths, fraction);
+            let b = &bounds[c.term];
+            if let Some(highest) = c.highest()
+                && b.ceiling > 0.0
+            {
+                learned.learn(segment, &terms[c.term].term, b.lengths, highest / b.ceiling);
             }
         }
     }
@@ -817,6 +816,13 @@ mod tests {
         }
         // another average length (the index changed): not used
         assert!(learned.fractions(&a, (lengths.0 + 1, lengths.1)).is_empty());
+        // a learned bound is believed, not checked: told far too little, the search stops
+        // walking after the first window that gives it ten documents, and misses better ones
+        let told = LearnedMaxima::default();
+        told.learn(searcher.segment_readers()[0].segment_id(), &a, lengths, 0.001);
+        let misled = top_k_in_windows(&searcher, &Statistics::new(&searcher), &told, &set, 10, 64).unwrap();
+        let docs = |hits: &[(Score, DocAddress)]| hits.iter().map(|h| h.1).collect::<Vec<_>>();
+        assert_ne!(docs(&misled), docs(&expected));
     }
 
     #[test]
