@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query};
@@ -175,38 +176,40 @@ pub fn rescore(
             docs.push(a.doc_id);
         }
     }
-    let mut fruits = Vec::new();
-    for (ord, mut docs) in by_segment.into_iter().enumerate() {
-        if docs.is_empty() {
-            continue;
-        }
-        docs.sort_unstable();
-        docs.dedup();
-        let reader = searcher.segment_reader(ord as SegmentOrdinal);
-        let is_teaser = reader.fast_fields().u64("is_teaser")?;
-        let (teaser_docs, passage_docs): (Vec<DocId>, Vec<DocId>) =
-            docs.into_iter().partition(|&doc| is_teaser.first(doc) == Some(1));
-        let mut groups = BestPassagePerArticle.for_segment(ord as SegmentOrdinal, reader)?;
-        for (weight, docs) in weights.iter().zip([passage_docs, teaser_docs]) {
-            if docs.is_empty() {
-                continue;
+    // segment by segment, shared out among rayon's threads; the fruits stay in segment order
+    let segments: Vec<(usize, Vec<DocId>)> =
+        by_segment.into_iter().enumerate().filter(|(_, docs)| !docs.is_empty()).collect();
+    let fruits = segments
+        .into_par_iter()
+        .map(|(ord, mut docs)| {
+            docs.sort_unstable();
+            docs.dedup();
+            let reader = searcher.segment_reader(ord as SegmentOrdinal);
+            let is_teaser = reader.fast_fields().u64("is_teaser")?;
+            let (teaser_docs, passage_docs): (Vec<DocId>, Vec<DocId>) =
+                docs.into_iter().partition(|&doc| is_teaser.first(doc) == Some(1));
+            let mut groups = BestPassagePerArticle.for_segment(ord as SegmentOrdinal, reader)?;
+            for (weight, docs) in weights.iter().zip([passage_docs, teaser_docs]) {
+                if docs.is_empty() {
+                    continue;
+                }
+                let mut scorer = weight.scorer(reader, 1.0)?;
+                for doc in docs {
+                    let mut at = scorer.doc();
+                    if at < doc {
+                        at = scorer.seek(doc);
+                    }
+                    if at == TERMINATED {
+                        break;
+                    }
+                    if at == doc {
+                        groups.collect(doc, scorer.score());
+                    }
+                }
             }
-            let mut scorer = weight.scorer(reader, 1.0)?;
-            for doc in docs {
-                let mut at = scorer.doc();
-                if at < doc {
-                    at = scorer.seek(doc);
-                }
-                if at == TERMINATED {
-                    break;
-                }
-                if at == doc {
-                    groups.collect(doc, scorer.score());
-                }
-            }
-        }
-        fruits.push(groups.harvest());
-    }
+            Ok(groups.harvest())
+        })
+        .collect::<tantivy::Result<Vec<_>>>()?;
     BestPassagePerArticle.merge_fruits(fruits)
 }
 

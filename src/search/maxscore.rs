@@ -55,9 +55,12 @@
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering as AtomicOrdering};
+
+use rayon::prelude::*;
 
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::postings::{Postings, SegmentPostings, TermInfo};
 use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED, Term};
@@ -312,6 +315,9 @@ const WINDOW: usize = 4096;
 /// can meet their set's requirements; best first. The sets are ranked one after the other into
 /// the same top `k`, so a later set starts from the score the earlier ones reached.
 ///
+/// The segments are shared out among the threads of rayon's pool ([`workers`]); the answers do
+/// not depend on how many there are.
+///
 /// The document frequencies summed here, and where each term is in each segment, are handed to
 /// `stats` for the passes that follow.
 pub fn top_k(
@@ -321,10 +327,17 @@ pub fn top_k(
     sets: &[TermSet],
     k: usize,
 ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
-    top_k_in_windows(searcher, stats, learned, sets, k, WINDOW)
+    top_k_in_windows(searcher, stats, learned, sets, k, WINDOW, workers(searcher))
 }
 
-/// [`top_k`] with windows of `window` documents (rounded up to a multiple of 64).
+/// How many threads rank the segments of a search: one per thread of rayon's pool (one per
+/// core unless `RAYON_NUM_THREADS` says otherwise), at most one per segment.
+pub(crate) fn workers(searcher: &Searcher) -> usize {
+    rayon::current_num_threads().min(searcher.segment_readers().len()).max(1)
+}
+
+/// [`top_k`] with windows of `window` documents (rounded up to a multiple of 64), the segments
+/// ranked by `workers` threads.
 fn top_k_in_windows(
     searcher: &Searcher,
     stats: &Statistics,
@@ -332,19 +345,72 @@ fn top_k_in_windows(
     sets: &[TermSet],
     k: usize,
     window: usize,
+    workers: usize,
 ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
     if k == 0 {
         return Ok(Vec::new());
     }
-    // the k best so far, the worst on top
-    let mut best: BinaryHeap<Reverse<Hit>> = BinaryHeap::with_capacity(k + 1);
-    let mut window = Window::new(window);
+    let floor = SharedFloor::default();
+    // the k best of the sets ranked so far, best first
+    let mut best: Vec<Hit> = Vec::with_capacity(k);
     for set in sets.iter().filter(|s| !s.terms.is_empty()) {
-        rank_set(searcher, stats, learned, &set.terms, set.requirements, k, &mut window, &mut best)?;
+        let ranked = RankedSet::new(searcher, stats, learned, &set.terms, set.requirements)?;
+        let segments = searcher.segment_readers().len();
+        let next = AtomicUsize::new(0);
+        // a worker takes the next segment not taken until none is left, in increasing order,
+        // into a top k of its own
+        let work = || -> tantivy::Result<Vec<Hit>> {
+            let mut window = Window::new(window);
+            let mut local: BinaryHeap<Reverse<Hit>> = BinaryHeap::with_capacity(k + 1);
+            loop {
+                let ord = next.fetch_add(1, AtomicOrdering::Relaxed);
+                if ord >= segments {
+                    break;
+                }
+                ranked.rank_segment(searcher, ord, k, &mut window, &mut local, &floor)?;
+            }
+            Ok(local.into_iter().map(|r| r.0).collect())
+        };
+        let found: Vec<Vec<Hit>> = if workers <= 1 {
+            vec![work()?]
+        } else {
+            (0..workers).into_par_iter().map(|_| work()).collect::<tantivy::Result<_>>()?
+        };
+        best.extend(found.into_iter().flatten());
+        best.sort_unstable_by(|a, b| b.cmp(a));
+        best.truncate(k);
+        if let Some(kth) = best.get(k - 1) {
+            floor.raise(kth.score);
+        }
     }
-    let mut hits: Vec<Hit> = best.into_iter().map(|r| r.0).collect();
-    hits.sort_by(|a, b| b.cmp(a));
-    Ok(hits.into_iter().map(|h| (h.score, h.doc)).collect())
+    Ok(best.into_iter().map(|h| (h.score, h.doc)).collect())
+}
+
+/// The k-th best score any worker holds: a document scoring less cannot be among the k best
+/// of the whole search. A document scoring exactly as much still can (the lower address wins a
+/// tie, and the worker holding that score may have found it in a later segment), so other
+/// workers pass over only what scores *less*.
+#[derive(Debug)]
+struct SharedFloor(AtomicU32);
+
+impl Default for SharedFloor {
+    fn default() -> Self {
+        SharedFloor(AtomicU32::new(Score::NEG_INFINITY.to_bits()))
+    }
+}
+
+impl SharedFloor {
+    fn raise(&self, score: Score) {
+        let _ = self.0.fetch_update(AtomicOrdering::Relaxed, AtomicOrdering::Relaxed, |bits| {
+            (score > Score::from_bits(bits)).then_some(score.to_bits())
+        });
+    }
+
+    /// The highest score a document may have and still be passed over: the largest score below
+    /// the floor (the pruning compares with `<=`).
+    fn below(&self) -> Score {
+        Score::from_bits(self.0.load(AtomicOrdering::Relaxed)).next_down()
+    }
 }
 
 /// A term's BM25 weight and what bounds its score.
@@ -358,50 +424,70 @@ struct TermBounds {
     lengths: (u64, u64),
 }
 
-/// Ranks the documents of one set of terms into `best`.
-#[allow(clippy::too_many_arguments)]
-fn rank_set(
-    searcher: &Searcher,
-    stats: &Statistics,
-    learned: &LearnedMaxima,
-    terms: &[WeightedTerm],
-    requirements: Requirements,
-    k: usize,
-    window: &mut Window,
-    best: &mut BinaryHeap<Reverse<Hit>>,
-) -> tantivy::Result<()> {
-    let req = requirements;
-    // where each term's postings are in each segment (one dictionary look-up each), and its
-    // BM25 weight from the statistics of the whole index, as tantivy's `TermQuery` computes it
-    let readers = searcher.segment_readers();
-    let total_docs = stats.total_num_docs()?;
-    let mut bounds = Vec::with_capacity(terms.len());
-    let mut infos = Vec::with_capacity(terms.len());
-    for t in terms {
-        let mut per_segment = Vec::with_capacity(readers.len());
-        let mut doc_freq = 0u64;
-        for reader in readers {
-            let info = reader.inverted_index(t.term.field())?.get_term_info(&t.term)?;
-            doc_freq += info.as_ref().map_or(0, |i| u64::from(i.doc_freq));
-            per_segment.push(info);
+/// One set of terms, looked up in every segment, ready to be ranked a segment at a time.
+struct RankedSet<'a> {
+    terms: &'a [WeightedTerm],
+    req: Requirements,
+    learned: &'a LearnedMaxima,
+    bounds: Vec<TermBounds>,
+    /// where each term's postings are in each segment
+    infos: Vec<Vec<Option<TermInfo>>>,
+}
+
+impl<'a> RankedSet<'a> {
+    /// Where each term's postings are in each segment (one dictionary look-up each), and its
+    /// BM25 weight from the statistics of the whole index, as tantivy's `TermQuery` computes it.
+    fn new(
+        searcher: &Searcher,
+        stats: &Statistics,
+        learned: &'a LearnedMaxima,
+        terms: &'a [WeightedTerm],
+        req: Requirements,
+    ) -> tantivy::Result<Self> {
+        let readers = searcher.segment_readers();
+        let total_docs = stats.total_num_docs()?;
+        let mut bounds = Vec::with_capacity(terms.len());
+        let mut infos = Vec::with_capacity(terms.len());
+        for t in terms {
+            let mut per_segment = Vec::with_capacity(readers.len());
+            let mut doc_freq = 0u64;
+            for reader in readers {
+                let info = reader.inverted_index(t.term.field())?.get_term_info(&t.term)?;
+                doc_freq += info.as_ref().map_or(0, |i| u64::from(i.doc_freq));
+                per_segment.push(info);
+            }
+            stats.remember(&t.term, doc_freq);
+            stats.remember_places(&t.term, per_segment.clone());
+            let tokens = stats.total_num_tokens(t.term.field())?;
+            let bm25 = Bm25Weight::for_one_term(doc_freq, total_docs, tokens as Score / total_docs.max(1) as Score);
+            // the most this term can add: any frequency in the shortest text, or what it was
+            // seen to reach in a segment
+            let ceiling = if t.weight == 0.0 { 0.0 } else { bm25.max_score() * t.weight };
+            let lengths = (tokens, total_docs);
+            let fractions = if ceiling > 0.0 { learned.fractions(&t.term, lengths) } else { Vec::new() };
+            bounds.push(TermBounds { bm25, ceiling, fractions, lengths });
+            infos.push(per_segment);
         }
-        stats.remember(&t.term, doc_freq);
-        stats.remember_places(&t.term, per_segment.clone());
-        let tokens = stats.total_num_tokens(t.term.field())?;
-        let bm25 = Bm25Weight::for_one_term(doc_freq, total_docs, tokens as Score / total_docs.max(1) as Score);
-        // the most this term can add: any frequency in the shortest text, or what it was
-        // seen to reach in a segment
-        let ceiling = if t.weight == 0.0 { 0.0 } else { bm25.max_score() * t.weight };
-        let lengths = (tokens, total_docs);
-        let fractions = if ceiling > 0.0 { learned.fractions(&t.term, lengths) } else { Vec::new() };
-        bounds.push(TermBounds { bm25, ceiling, fractions, lengths });
-        infos.push(per_segment);
+        Ok(RankedSet { terms, req, learned, bounds, infos })
     }
-    for (ord, reader) in readers.iter().enumerate() {
-        let mut cursors = Vec::with_capacity(bounds.len());
+
+    /// Ranks the documents of segment `ord` into `best`, passing over those that cannot beat
+    /// `best`'s k-th score or the floor `shared` with the other workers.
+    fn rank_segment(
+        &self,
+        searcher: &Searcher,
+        ord: usize,
+        k: usize,
+        window: &mut Window,
+        best: &mut BinaryHeap<Reverse<Hit>>,
+        shared: &SharedFloor,
+    ) -> tantivy::Result<()> {
+        let (req, terms) = (self.req, self.terms);
+        let reader = searcher.segment_reader(ord as u32);
+        let mut cursors = Vec::with_capacity(self.bounds.len());
         let segment = reader.segment_id();
         for (n, ((t, TermBounds { bm25, ceiling, fractions, .. }), per_segment)) in
-            terms.iter().zip(&bounds).zip(&infos).enumerate()
+            terms.iter().zip(&self.bounds).zip(&self.infos).enumerate()
         {
             let Some(info) = &per_segment[ord] else { continue };
             let field = t.term.field();
@@ -440,14 +526,23 @@ fn rank_set(
             Some(r) => Some((reader.fast_fields().u64(searcher.schema().get_field_name(r.field))?, r.from..=r.to)),
             None => None,
         };
+        // documents scoring this much or less cannot make it: those of this worker's top k
+        // come from earlier segments or earlier in this one, and win a tie
         let threshold = |best: &BinaryHeap<Reverse<Hit>>| {
-            if best.len() < k { Score::NEG_INFINITY } else { best.peek().map_or(Score::NEG_INFINITY, |h| h.0.score) }
+            let own = if best.len() < k {
+                Score::NEG_INFINITY
+            } else {
+                best.peek().map_or(Score::NEG_INFINITY, |h| h.0.score)
+            };
+            own.max(shared.below())
         };
         let mut floor = threshold(&*best);
         let mut plan = Plan::new(&cursors, floor, &req);
         // documents before this one are done
         let mut position: DocId = 0;
         loop {
+            // the other workers may have raised the floor
+            floor = threshold(&*best);
             if plan.floor != floor {
                 plan = Plan::new(&cursors, floor, &req);
                 // a cursor that was probed may lag behind: what it holds there is done
@@ -504,7 +599,12 @@ fn rank_set(
                 if !possible || !req.possible(met) || alive.is_some_and(|a| a.is_deleted(doc)) {
                     continue;
                 }
-                let hit = Hit { score: score + req.bonus_of(met), doc: DocAddress::new(ord as u32, doc) };
+                let score = score + req.bonus_of(met);
+                if score <= floor {
+                    // below what another worker holds
+                    continue;
+                }
+                let hit = Hit { score, doc: DocAddress::new(ord as u32, doc) };
                 if best.len() < k {
                     best.push(Reverse(hit));
                 } else if best.peek().is_some_and(|worst| hit > worst.0) {
@@ -513,21 +613,26 @@ fn rank_set(
                 } else {
                     continue;
                 }
+                if best.len() == k
+                    && let Some(worst) = best.peek()
+                {
+                    shared.raise(worst.0.score);
+                }
                 floor = threshold(&*best);
             }
             position = end;
         }
         // what the terms walked from end to end were seen to reach, for the searches to come
         for c in &cursors {
-            let b = &bounds[c.term];
+            let b = &self.bounds[c.term];
             if let Some(highest) = c.highest()
                 && b.ceiling > 0.0
             {
-                learned.learn(segment, &terms[c.term].term, b.lengths, highest / b.ceiling);
+                self.learned.learn(segment, &terms[c.term].term, b.lengths, highest / b.ceiling);
             }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -618,7 +723,12 @@ mod tests {
             // the maxima learned by one search bound the next ones: the answers stay exact
             let learned = LearnedMaxima::default();
             // small windows as well as the shipped size: documents cross window edges
-            for (k, window) in [1, 7, 50, 400, 5000].into_iter().flat_map(|k| [(k, 64), (k, 320), (k, WINDOW)]) {
+            // and the segments ranked by one thread, or shared out among several
+            let cases = [1, 7, 50, 400, 5000]
+                .into_iter()
+                .flat_map(|k| [(k, 64), (k, 320), (k, WINDOW)])
+                .flat_map(|(k, window)| [1, 2, 3].map(|workers| (k, window, workers)));
+            for (k, window, workers) in cases {
                 let expected = searcher.search(&union, &TopDocs::with_limit(k).order_by_score()).unwrap();
                 let weighted: Vec<WeightedTerm> = terms
                     .iter()
@@ -632,9 +742,11 @@ mod tests {
                     &[TermSet { terms: weighted, requirements: Requirements::default() }],
                     k,
                     window,
+                    workers,
                 )
                 .unwrap();
-                assert_eq!(got.len(), expected.len(), "k = {k}, window {window}");
+                let case = format!("k = {k}, window {window}, {workers} workers");
+                assert_eq!(got.len(), expected.len(), "{case}");
                 // what the second pass is handed, without looking up again: the frequencies
                 // tantivy would find itself
                 let places = stats.take_places();
@@ -647,7 +759,7 @@ mod tests {
                     }
                 }
                 for ((gs, gd), (es, ed)) in got.iter().zip(&expected) {
-                    assert!((gs - es).abs() < 1e-4, "k = {k}: score {gs} vs {es}");
+                    assert!((gs - es).abs() < 1e-4, "{case}: score {gs} vs {es}");
                     // equal scores may come in another order; the scores decide
                     if (gs - es).abs() > 1e-6 {
                         assert_eq!(gd, ed);
@@ -660,7 +772,7 @@ mod tests {
                     d.sort();
                     d
                 };
-                assert_eq!(above(&got), above(&expected), "k = {k}");
+                assert_eq!(above(&got), above(&expected), "{case}");
             }
         }
         assert!(top_k(&searcher, &Statistics::new(&searcher), &LearnedMaxima::default(), &[], 10).unwrap().is_empty());
@@ -742,7 +854,10 @@ mod tests {
             }
             let full = BooleanQuery::new(clauses);
             let learned = LearnedMaxima::default();
-            for (k, window) in [1, 10, 100, 1000, 5000].into_iter().flat_map(|k| [(k, 64), (k, WINDOW)]) {
+            let cases = [1, 10, 100, 1000, 5000]
+                .into_iter()
+                .flat_map(|k| [(k, 64, 1), (k, WINDOW, 1), (k, 64, 2), (k, WINDOW, 3)]);
+            for (k, window, workers) in cases {
                 let expected = searcher.search(&full, &TopDocs::with_limit(k).order_by_score()).unwrap();
                 let got = top_k_in_windows(
                     &searcher,
@@ -751,10 +866,12 @@ mod tests {
                     &[TermSet { terms: weighted.clone(), requirements: req }],
                     k,
                     window,
+                    workers,
                 )
                 .unwrap();
                 let case = format!(
-                    "strict {strict:?}, minimum {minimum}, filter {filter:?}, range {range:?}, k = {k}, window {window}"
+                    "strict {strict:?}, minimum {minimum}, filter {filter:?}, range {range:?}, k = {k}, window \
+                     {window}, {workers} workers"
                 );
                 assert_eq!(got.len(), expected.len(), "{case}");
                 for ((gs, _), (es, _)) in got.iter().zip(&expected) {
@@ -820,7 +937,7 @@ mod tests {
         // walking after the first window that gives it ten documents, and misses better ones
         let told = LearnedMaxima::default();
         told.learn(searcher.segment_readers()[0].segment_id(), &a, lengths, 0.001);
-        let misled = top_k_in_windows(&searcher, &Statistics::new(&searcher), &told, &set, 10, 64).unwrap();
+        let misled = top_k_in_windows(&searcher, &Statistics::new(&searcher), &told, &set, 10, 64, 1).unwrap();
         let docs = |hits: &[(Score, DocAddress)]| hits.iter().map(|h| h.1).collect::<Vec<_>>();
         assert_ne!(docs(&misled), docs(&expected));
     }
@@ -875,12 +992,13 @@ mod tests {
             }
             let union = BooleanQuery::new(clauses);
             let learned = LearnedMaxima::default();
-            for k in [1, 10, 100, 2000] {
+            for (k, workers) in [1, 10, 100, 2000].into_iter().flat_map(|k| [(k, 1), (k, 2)]) {
                 let expected = searcher.search(&union, &TopDocs::with_limit(k).order_by_score()).unwrap();
-                let got = top_k_in_windows(&searcher, &Statistics::new(&searcher), &learned, &sets, k, 64).unwrap();
-                assert_eq!(got.len(), expected.len(), "{query:?}, k = {k}");
+                let got =
+                    top_k_in_windows(&searcher, &Statistics::new(&searcher), &learned, &sets, k, 64, workers).unwrap();
+                assert_eq!(got.len(), expected.len(), "{query:?}, k = {k}, {workers} workers");
                 for ((gs, _), (es, _)) in got.iter().zip(&expected) {
-                    assert!((gs - es).abs() < 1e-4, "{query:?}, k = {k}: score {gs} vs {es}");
+                    assert!((gs - es).abs() < 1e-4, "{query:?}, k = {k}, {workers} workers: score {gs} vs {es}");
                 }
             }
         }

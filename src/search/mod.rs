@@ -14,6 +14,7 @@ pub mod syntax;
 
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::TantivyDocument;
 use tantivy::schema::Value;
@@ -195,44 +196,54 @@ impl IndexHandle {
                 (groups, total, true, Some(q))
             }
         };
-        // what scored the answers, for explanations (a pruned search scored them with this
-        // query's parts for each side)
-        let mut scored_by = q;
+        // what scored the answers, for explanations: the query of an exhaustive search, or the
+        // whole query for a pruned one (which scored each side with that side's part of it)
+        let scored_by = match q {
+            Some(q) => Some(q),
+            None if request.explain => {
+                Some(query::build(&self.fields, &self.features, &plan, minimum, query::Scope::SCAN))
+            }
+            None => None,
+        };
         let terms = query::highlight_terms(&plan);
         let f = self.fields;
-        let mut hits = Vec::new();
-        for (i, g) in groups.iter().enumerate().skip(request.offset) {
-            let doc: TantivyDocument = searcher.doc(g.doc).map_err(tantivy)?;
-            let text =
-                |field| doc.get_first(field).and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(str::to_string);
-            let body = text(f.body).or_else(|| text(f.teaser_summary)).unwrap_or_default();
-            let snip = snippet::snippet(&body, &terms, request.snippet_chars, &self.features);
-            hits.push(Answer {
-                rank: i + 1,
-                score: g.score,
-                kind: if g.teaser { Kind::Teaser } else { Kind::Article },
-                title: text(f.title).or_else(|| text(f.teaser_title)).unwrap_or_default(),
-                section: text(f.section),
-                snippet: snip.text,
-                highlights: snip.highlights,
-                date: doc.get_first(f.date).and_then(|v| v.as_u64()).and_then(Date::from_number),
-                source: text(f.source),
-                path: text(f.file).map(|p| display(Path::new(&p))).unwrap_or_default(),
-                url: text(f.url),
-                similar: g.similar,
-                region: doc.get_all(f.region).filter_map(|v| v.as_str()).map(str::to_string).collect(),
-                explain: if request.explain {
-                    let weight = if g.teaser { collect::TEASER_WEIGHT } else { 1.0 };
-                    let q = scored_by.get_or_insert_with(|| {
-                        query::build(&self.fields, &self.features, &plan, minimum, query::Scope::SCAN)
-                    });
-                    let e = q.explain(&searcher, g.doc).map_err(tantivy)?;
-                    Some(explain::explain(&e, &self.index.schema(), weight))
-                } else {
-                    None
-                },
-            });
-        }
+        // each answer's stored text and snippet, shared out among rayon's threads, in order
+        let hits = groups
+            .par_iter()
+            .enumerate()
+            .skip(request.offset)
+            .map(|(i, g)| {
+                let doc: TantivyDocument = searcher.doc(g.doc).map_err(tantivy)?;
+                let text =
+                    |field| doc.get_first(field).and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(str::to_string);
+                let body = text(f.body).or_else(|| text(f.teaser_summary)).unwrap_or_default();
+                let snip = snippet::snippet(&body, &terms, request.snippet_chars, &self.features);
+                let explain = match &scored_by {
+                    Some(q) if request.explain => {
+                        let weight = if g.teaser { collect::TEASER_WEIGHT } else { 1.0 };
+                        let e = q.explain(&searcher, g.doc).map_err(tantivy)?;
+                        Some(explain::explain(&e, &self.index.schema(), weight))
+                    }
+                    _ => None,
+                };
+                Ok(Answer {
+                    rank: i + 1,
+                    score: g.score,
+                    kind: if g.teaser { Kind::Teaser } else { Kind::Article },
+                    title: text(f.title).or_else(|| text(f.teaser_title)).unwrap_or_default(),
+                    section: text(f.section),
+                    snippet: snip.text,
+                    highlights: snip.highlights,
+                    date: doc.get_first(f.date).and_then(|v| v.as_u64()).and_then(Date::from_number),
+                    source: text(f.source),
+                    path: text(f.file).map(|p| display(Path::new(&p))).unwrap_or_default(),
+                    url: text(f.url),
+                    similar: g.similar,
+                    region: doc.get_all(f.region).filter_map(|v| v.as_str()).map(str::to_string).collect(),
+                    explain,
+                })
+            })
+            .collect::<Result<Vec<Answer>>>()?;
         Ok(SearchResults { query: request.query.clone(), total, total_exact, hits, relaxed, notes: plan.notes })
     }
 
