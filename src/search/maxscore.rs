@@ -446,16 +446,18 @@ impl<'a> RankedSet<'a> {
     ) -> tantivy::Result<Self> {
         let readers = searcher.segment_readers();
         let total_docs = stats.total_num_docs()?;
+        // each segment's dictionaries on a thread of their own
+        let by_segment = readers
+            .par_iter()
+            .map(|reader| {
+                terms.iter().map(|t| Ok(reader.inverted_index(t.term.field())?.get_term_info(&t.term)?)).collect()
+            })
+            .collect::<tantivy::Result<Vec<Vec<Option<TermInfo>>>>>()?;
         let mut bounds = Vec::with_capacity(terms.len());
         let mut infos = Vec::with_capacity(terms.len());
-        for t in terms {
-            let mut per_segment = Vec::with_capacity(readers.len());
-            let mut doc_freq = 0u64;
-            for reader in readers {
-                let info = reader.inverted_index(t.term.field())?.get_term_info(&t.term)?;
-                doc_freq += info.as_ref().map_or(0, |i| u64::from(i.doc_freq));
-                per_segment.push(info);
-            }
+        for (n, t) in terms.iter().enumerate() {
+            let per_segment: Vec<Option<TermInfo>> = by_segment.iter().map(|infos| infos[n].clone()).collect();
+            let doc_freq: u64 = per_segment.iter().flatten().map(|i| u64::from(i.doc_freq)).sum();
             stats.remember(&t.term, doc_freq);
             stats.remember_places(&t.term, per_segment.clone());
             let tokens = stats.total_num_tokens(t.term.field())?;
