@@ -153,7 +153,13 @@ impl IndexHandle {
         Self::with_index(dir, index, fields, features)
     }
 
-    fn with_index(dir: &Path, index: Index, fields: Fields, features: Features) -> Result<IndexHandle> {
+    fn with_index(dir: &Path, mut index: Index, fields: Fields, features: Features) -> Result<IndexHandle> {
+        // searches that score every match (small indexes, `--exact`, `--sort date`) take the
+        // segments on as many threads as the pruned ones do (see `search::maxscore::workers`)
+        let threads = rayon::current_num_threads();
+        if threads > 1 {
+            index.set_multithread_executor(threads).map_err(|e| tantivy_error(dir, e))?;
+        }
         index.tokenizers().register(
             analysis::INDEX_TOKENIZER,
             RepeatingTokenizer::new(ZhTokenizer::with_features(Granularity::Search, features)),
