@@ -120,11 +120,26 @@ static FULL_JIEBA: OnceLock<Jieba> = OnceLock::new();
 /// answers fit many times over), and builds the full dictionary after that (indexing).
 const LOOKUP_BUDGET_BYTES: usize = 1 << 20;
 
+/// A process that has segmented this much by look-up is not a one-off command (one search and
+/// its snippets segment a few kilobytes) but one that keeps searching, such as a server on the
+/// library's `Engine`: the full dictionary is then built on a thread of its own, while searches
+/// go on by look-up until it is ready. The snippets of a whole question, whose single-character
+/// words need the passages segmented, take 0.98 ms by look-up and 0.41 ms with the full
+/// dictionary (ten answers, two threads, 100k generated articles).
+const PREPARE_FULL_BYTES: usize = 64 << 10;
+
 fn within_lookup_budget(text: &str) -> bool {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static USED: AtomicUsize = AtomicUsize::new(0);
-    text.len() <= LOOKUP_BUDGET_BYTES
-        && USED.fetch_add(text.len(), Ordering::Relaxed) + text.len() <= LOOKUP_BUDGET_BYTES
+    let before = USED.fetch_add(text.len(), Ordering::Relaxed);
+    let after = before + text.len();
+    if before < PREPARE_FULL_BYTES && after >= PREPARE_FULL_BYTES {
+        // if no thread can be started, the dictionary is built when the budget runs out
+        let _ = std::thread::Builder::new().name("jieba-dictionary".into()).spawn(|| {
+            jieba();
+        });
+    }
+    text.len() <= LOOKUP_BUDGET_BYTES && after <= LOOKUP_BUDGET_BYTES
 }
 
 /// Builds the full dictionary now when about `bytes` of text are to be segmented (indexing):
