@@ -474,3 +474,43 @@ fn teasers_answer_title_filters_and_phrases_with_or_without_pruned_ranking() {
         assert!(hits.iter().all(|(title, kind)| *kind == Kind::Teaser && title.contains("有上限吗")), "{q}: {hits:?}");
     }
 }
+
+/// A search shares the segments of the index out among rayon's threads (ranking, rescoring,
+/// snippets): on one thread or on four, the same answers in the same order, with the same
+/// snippets and counts, whether the search is pruned or exhaustive.
+#[test]
+fn one_thread_or_several_give_the_same_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("c");
+    let engine = Engine::create(dir.path().join("i")).unwrap();
+    // three runs, two segments each (one per indexing thread; eight would be merged)
+    for seed in 11..14 {
+        common::generated_pages(&corpus.join(format!("part{seed}")), 200, seed);
+        engine.index_paths(&[&corpus], &IndexOptions::default()).unwrap();
+    }
+    let index = tantivy::Index::open_in_dir(dir.path().join("i")).unwrap();
+    let segments = index.searchable_segment_ids().unwrap().len();
+    assert!(segments >= 3, "{segments} segments");
+    let pool = |n| rayon::ThreadPoolBuilder::new().num_threads(n).build().unwrap();
+    let (one, four) = (pool(1), pool(4));
+    let shown = |r: &baoxian::SearchResults| {
+        let hits: Vec<_> = r
+            .hits
+            .iter()
+            .map(|h| (h.rank, h.path.clone(), h.section.clone(), (h.score * 1000.0).round() as i64, h.snippet.clone()))
+            .collect();
+        (hits, r.total, r.total_exact)
+    };
+    let mut pruned = 0;
+    for q in ["医保", "医保 参保 缴费", "医保 报销 -住院", "\"医保\" 缴费 OR 报销"] {
+        for exact in [false, true] {
+            let request = SearchRequest { exact, ..SearchRequest::new(q) };
+            let alone = one.install(|| engine.search(&request)).unwrap();
+            let shared = four.install(|| engine.search(&request)).unwrap();
+            assert!(!alone.hits.is_empty(), "{q}");
+            assert_eq!(shown(&alone), shown(&shared), "{q}, exact: {exact}");
+            pruned += usize::from(!alone.total_exact);
+        }
+    }
+    assert!(pruned > 0, "no search ran pruned");
+}

@@ -356,25 +356,24 @@ fn top_k_in_windows(
     for set in sets.iter().filter(|s| !s.terms.is_empty()) {
         let ranked = RankedSet::new(searcher, stats, learned, &set.terms, set.requirements)?;
         let segments = searcher.segment_readers().len();
-        let next = AtomicUsize::new(0);
-        // a worker takes the next segment not taken until none is left, in increasing order,
-        // into a top k of its own
-        let work = || -> tantivy::Result<Vec<Hit>> {
+        // worker `w` starts with segment `w`, then takes the next segment not taken until none
+        // is left (so each works in increasing order, into a top k of its own, and none waits
+        // for the others to start)
+        let next = AtomicUsize::new(workers);
+        let work = |w: usize| -> tantivy::Result<Vec<Hit>> {
             let mut window = Window::new(window);
             let mut local: BinaryHeap<Reverse<Hit>> = BinaryHeap::with_capacity(k + 1);
-            loop {
-                let ord = next.fetch_add(1, AtomicOrdering::Relaxed);
-                if ord >= segments {
-                    break;
-                }
+            let mut ord = w;
+            while ord < segments {
                 ranked.rank_segment(searcher, ord, k, &mut window, &mut local, &floor)?;
+                ord = next.fetch_add(1, AtomicOrdering::Relaxed);
             }
             Ok(local.into_iter().map(|r| r.0).collect())
         };
         let found: Vec<Vec<Hit>> = if workers <= 1 {
-            vec![work()?]
+            vec![work(0)?]
         } else {
-            (0..workers).into_par_iter().map(|_| work()).collect::<tantivy::Result<_>>()?
+            (0..workers).into_par_iter().map(work).collect::<tantivy::Result<_>>()?
         };
         best.extend(found.into_iter().flatten());
         best.sort_unstable_by(|a, b| b.cmp(a));
