@@ -47,6 +47,12 @@
 //! segment, and the BM25 weight computed here from the index's statistics exactly as
 //! `TermQuery` computes it.
 //!
+//! The segments are ranked on rayon's threads (session 9): each worker ranks its segments in
+//! increasing order into a top k of its own, and passes over what scores less than the k-th
+//! best score any worker holds (a shared floor); the workers' top k are merged at the end. A
+//! search answers the same on one thread or several. On 100k generated articles and two cores:
+//! p50 5.9 → 3.2–3.5 ms together with the second pass and the snippets made in parallel.
+//!
 //! A term's bound is BM25's ceiling (any frequency in the shortest text) until a search has
 //! walked its postings in a segment from end to end; the highest score seen is then its exact
 //! maximum there, remembered for the searches that follow ([`super::learned`]). The common
@@ -332,7 +338,7 @@ pub fn top_k(
 
 /// How many threads rank the segments of a search: one per thread of rayon's pool (one per
 /// core unless `RAYON_NUM_THREADS` says otherwise), at most one per segment.
-pub(crate) fn workers(searcher: &Searcher) -> usize {
+fn workers(searcher: &Searcher) -> usize {
     rayon::current_num_threads().min(searcher.segment_readers().len()).max(1)
 }
 
