@@ -34,13 +34,14 @@ def raise_on(code, cmd, err):
         raise Failure(f"{' '.join(cmd)} exited with {code}:\n    " + "\n    ".join(tail))
 
 
-def measured(cmd):
-    """Runs cmd with its output to files; returns (seconds, peak RSS MB, stdout)."""
+def measured(cmd, env=None):
+    """Runs cmd with its output to files (and `env` added to the environment); returns
+    (seconds, peak RSS MB, stdout)."""
     out_path = os.path.join(ARGS.work, "out.txt")
     err_path = os.path.join(ARGS.work, "err.txt")
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env={**os.environ, **(env or {})})
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -147,6 +148,12 @@ def measure(name, text):
     _s, _r, out = measured(bench)
     q = last_json(out)
     row.update(p50_ms=q["p50_ms"], p99_ms=q["p99_ms"], answered=q["answered"], asked=q["queries"] * q["rounds"])
+    if name == "baoxian":
+        # a search uses every core; the peers search on one: the same queries on one thread too
+        _s, _r, out = measured(bench, env={"RAYON_NUM_THREADS": "1"})
+        one = last_json(out)
+        row.update(p50_1t_ms=one["p50_ms"], p99_1t_ms=one["p99_ms"])
+        progress(f"{name} on one thread: p50 {one['p50_ms']:.2f} ms, p99 {one['p99_ms']:.2f} ms")
     row["cold_ms"] = cold(cold_cmd)
     progress(f"{name}: p50 {row['p50_ms']:.2f} ms, p99 {row['p99_ms']:.2f} ms, cold {row['cold_ms']:.0f} ms")
     return row
@@ -184,6 +191,9 @@ def table(rows, text, n, ceilings):
         if "nochange_s" in base:
             lines.append(f"baoxian re-index with nothing changed: {base['nochange_s']:.2f} s "
                          f"({100 * base['nochange_s'] / base['build_s']:.1f}% of a full build).")
+        if "p50_1t_ms" in base:
+            lines.append(f"baoxian queries on one thread (RAYON_NUM_THREADS=1; the table's searches use every core, "
+                         f"the peers' one): p50 {base['p50_1t_ms']:.2f} ms, p99 {base['p99_1t_ms']:.2f} ms.")
         for r in rows:
             if r is not base:
                 lines.append(
