@@ -2,7 +2,7 @@
 //! with the article's title and facts), one per related-article teaser, and one record per
 //! indexed file (its content hash, for incremental updates).
 
-use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions};
+use tantivy::schema::{FAST, Field, IndexRecordOption, NumericOptions, STORED, Schema, TextFieldIndexing, TextOptions};
 
 use crate::analysis::{GRAM_TOKENIZER, INDEX_TOKENIZER};
 
@@ -91,7 +91,8 @@ pub fn build() -> (Schema, Fields) {
         kind: b.add_text_field("kind", exact.clone().set_stored()),
         file: b.add_text_field("file", exact.clone().set_stored()),
         record: b.add_text_field("record", exact.clone().set_fast("raw")),
-        hash: b.add_text_field("hash", exact.clone().set_fast("raw")),
+        // read per file record from its column, never searched: not indexed
+        hash: b.add_text_field("hash", TextOptions::default().set_fast("raw")),
         mtime: b.add_u64_field("mtime", FAST),
         size: b.add_u64_field("size", FAST),
         // Title and heading need no positions: an exact sequence there is found on `grams`.
@@ -112,7 +113,8 @@ pub fn build() -> (Schema, Fields) {
         source: b.add_text_field("source", exact.clone().set_stored()),
         category: b.add_text_field("category", exact.clone().set_stored()),
         region: b.add_text_field("region", exact.clone().set_stored()),
-        date: b.add_u64_field("date", INDEXED | FAST | STORED),
+        // searched by range, never scored: no field norms
+        date: b.add_u64_field("date", NumericOptions::default().set_indexed().set_fast().set_stored()),
         section_no: b.add_u64_field("section_no", STORED),
         group: b.add_u64_field("group", FAST),
         title_hash: b.add_u64_field("title_hash", FAST),
