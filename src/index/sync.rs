@@ -502,8 +502,8 @@ impl SegmentCollector for SegmentFileRecords {
 }
 
 /// What tells a file's content from any other: the first 128 bits of its BLAKE3 hash, in hex
-/// (half the index space of the whole 256; a chance collision among even a billion files is
-/// below one in 10^20).
+/// (half the bytes of the whole hash in the index; the chance of two of a billion files
+/// colliding is below one in 10^20).
 fn content_hash(content: &[u8]) -> String {
     blake3::hash(content).to_hex()[..32].to_string()
 }
