@@ -462,9 +462,7 @@ impl<'a> RankedSet<'a> {
         let mut infos = Vec::with_capacity(terms.len());
         for (n, t) in terms.iter().enumerate() {
             let per_segment: Vec<Option<TermInfo>> = by_segment.iter().map(|infos| infos[n].clone()).collect();
-            let doc_freq: u64 = per_segment.iter().flatten().map(|i| u64::from(i.doc_freq)).sum();
-            stats.remember(&t.term, doc_freq);
-            stats.remember_places(&t.term, per_segment.clone());
+            let doc_freq = stats.remember_places(&t.term, per_segment.clone());
             let tokens = stats.total_num_tokens(t.term.field())?;
             let bm25 = Bm25Weight::for_one_term(doc_freq, total_docs, tokens as Score / total_docs.max(1) as Score);
             // the most this term can add: any frequency in the shortest text, or what it was
@@ -533,16 +531,11 @@ impl<'a> RankedSet<'a> {
             Some(r) => Some((reader.fast_fields().u64(searcher.schema().get_field_name(r.field))?, r.from..=r.to)),
             None => None,
         };
+        // the k-th best score of this worker, once it holds k documents
+        let kth = |best: &BinaryHeap<Reverse<Hit>>| best.peek().filter(|_| best.len() >= k).map(|h| h.0.score);
         // documents scoring this much or less cannot make it: those of this worker's top k
         // come from earlier segments or earlier in this one, and win a tie
-        let threshold = |best: &BinaryHeap<Reverse<Hit>>| {
-            let own = if best.len() < k {
-                Score::NEG_INFINITY
-            } else {
-                best.peek().map_or(Score::NEG_INFINITY, |h| h.0.score)
-            };
-            own.max(shared.below())
-        };
+        let threshold = |best: &BinaryHeap<Reverse<Hit>>| kth(best).unwrap_or(Score::NEG_INFINITY).max(shared.below());
         let mut floor = threshold(&*best);
         let mut plan = Plan::new(&cursors, floor, &req);
         // documents before this one are done
@@ -620,10 +613,8 @@ impl<'a> RankedSet<'a> {
                 } else {
                     continue;
                 }
-                if best.len() == k
-                    && let Some(worst) = best.peek()
-                {
-                    shared.raise(worst.0.score);
+                if let Some(score) = kth(best) {
+                    shared.raise(score);
                 }
                 floor = threshold(&*best);
             }

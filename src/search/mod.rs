@@ -198,13 +198,9 @@ impl IndexHandle {
         };
         // what scored the answers, for explanations: the query of an exhaustive search, or the
         // whole query for a pruned one (which scored each side with that side's part of it)
-        let scored_by = match q {
-            Some(q) => Some(q),
-            None if request.explain => {
-                Some(query::build(&self.fields, &self.features, &plan, minimum, query::Scope::SCAN))
-            }
-            None => None,
-        };
+        let scored_by = q.or_else(|| {
+            request.explain.then(|| query::build(&self.fields, &self.features, &plan, minimum, query::Scope::SCAN))
+        });
         let terms = query::highlight_terms(&plan);
         let f = self.fields;
         // each answer's stored text and snippet, shared out among rayon's threads, in order

@@ -37,9 +37,13 @@ impl<'a> Statistics<'a> {
         }
     }
 
-    /// Records where `term` is in each segment (in the searcher's order), found by the caller.
-    pub(crate) fn remember_places(&self, term: &Term, per_segment: Vec<Option<TermInfo>>) {
+    /// Records where `term` is in each segment (in the searcher's order), found by the caller,
+    /// and its document frequency over the whole index, which those places add up to (returned).
+    pub(crate) fn remember_places(&self, term: &Term, per_segment: Vec<Option<TermInfo>>) -> u64 {
+        let doc_freq = per_segment.iter().flatten().map(|i| u64::from(i.doc_freq)).sum();
+        self.remember(term, doc_freq);
         self.places.borrow_mut().insert(term, per_segment);
+        doc_freq
     }
 
     /// The places recorded so far, handed over (for [`super::known::KnownTermQuery`]).
