@@ -85,6 +85,51 @@ fn moves_touches_duplicates_and_several_roots() {
 }
 
 #[test]
+fn new_files_are_told_apart_by_content_however_far_apart_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // 300 new pages, parsed 256 at a time: the copy of the first page (named to come last) is
+    // parsed long after the page it repeats
+    generated_pages(&d.join("crawl/bulk"), 300, 5);
+    std::fs::copy(d.join("crawl/bulk/page00000.txt"), d.join("crawl/zz-copy.txt")).unwrap();
+    // two new copies read side by side: the first in path order is indexed
+    let twin = page("鸭嘴兽补贴怎么领取", "鸭嘴兽补贴由动物园代为申领。");
+    std::fs::write(d.join("crawl/a-twin.txt"), &twin).unwrap();
+    std::fs::write(d.join("crawl/b-twin.txt"), &twin).unwrap();
+    let (code, v) = index(d, &["crawl"]);
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(counts(&v), [301, 0, 0, 0, 0]);
+    assert_eq!(v["duplicates"], 2, "{v}");
+    assert!(same_as_in(&v, "zz-copy.txt").ends_with("crawl/bulk/page00000.txt"), "{v}");
+    assert!(same_as_in(&v, "b-twin.txt").ends_with("crawl/a-twin.txt"), "{v}");
+    assert_eq!(total(d, "鸭嘴兽"), 1);
+    assert_eq!(total(d, "\"第0号问答\""), 1);
+
+    // one file moved, one deleted, one copy of an indexed page added, one page added: the
+    // moved file keeps its answers, the deleted one's are gone
+    std::fs::rename(d.join("crawl/bulk/page00001.txt"), d.join("crawl/moved.txt")).unwrap();
+    std::fs::remove_file(d.join("crawl/bulk/page00002.txt")).unwrap();
+    std::fs::copy(d.join("crawl/bulk/page00003.txt"), d.join("crawl/again.txt")).unwrap();
+    std::fs::write(d.join("crawl/new.txt"), page("医保卡怎么激活", "到银行网点激活。")).unwrap();
+    let (_, v) = index(d, &["crawl"]);
+    assert_eq!(counts(&v), [1, 0, 1, 1, 299], "{v}");
+    assert_eq!(v["duplicates"], 3, "{v}");
+    assert_eq!(total(d, "\"第1号问答\""), 1);
+    assert_eq!(total(d, "\"第2号问答\""), 0);
+    assert_eq!(total(d, "\"第3号问答\""), 1);
+    assert_eq!(total(d, "激活"), 1);
+    let stats: Value = serde_json::from_slice(&baoxian(d, &["stats", "--index", "idx", "--json"]).stdout).unwrap();
+    assert_eq!(stats["articles"], 301);
+}
+
+/// The file a reported duplicate repeats.
+fn same_as_in(v: &Value, name: &str) -> String {
+    let dups = v["duplicate_files"].as_array().unwrap();
+    let dup = dups.iter().find(|x| x["path"].as_str().unwrap().ends_with(name)).unwrap_or_else(|| panic!("{v}"));
+    dup["same_as"].as_str().unwrap().to_string()
+}
+
+#[test]
 fn dry_run_reports_without_writing() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
