@@ -353,6 +353,12 @@ impl IndexHandle {
     }
 }
 
+/// Threads that read and hash files in the check step, whatever the number of cores: reading
+/// files that are not in the page cache waits on the disk more than it computes. Checking 100k
+/// generated pages (449 MB) after the page cache was dropped took 6.1 s on 2 threads, 4.3 s on
+/// 4 and 3.8 s on 8; with the files cached, 8 threads take the same 0.9 s as 2.
+const READ_THREADS: usize = 8;
+
 /// Step 2: compares every discovered file with its record, in parallel. Reads and hashes only
 /// the files whose size or modification time differ from the record.
 fn check(
@@ -364,24 +370,38 @@ fn check(
     let mut out = Vec::with_capacity(total);
     let mut bytes = 0;
     progress(Progress { phase: Phase::Checking, done: 0, total, bytes });
+    let same_stamp = |f: &walk::Found| existing.get(&f.path).filter(|r| r.size == f.size && r.mtime == f.mtime);
+    // a pool of reading threads only when there is something to read (not for a re-index that
+    // finds every file unchanged); rayon's own threads if it cannot be started
+    let readers = if files.iter().any(|f| same_stamp(f).is_none()) {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(READ_THREADS);
+        pool.thread_name(|i| format!("baoxian-read-{i}")).build().ok()
+    } else {
+        None
+    };
     for chunk in files.chunks(4 * CHUNK) {
-        let checked: Vec<Checked> = chunk
-            .par_iter()
-            .map(|f| {
-                let record = existing.get(&f.path);
-                if let Some(r) = record.filter(|r| r.size == f.size && r.mtime == f.mtime) {
-                    return Checked {
-                        path: f.path.clone(),
-                        size: f.size,
-                        mtime: f.mtime,
-                        hash: Some(r.hash.clone()),
-                        same_stamp: true,
-                    };
-                }
-                let hash = std::fs::read(&f.path).ok().map(|b| content_hash(&b));
-                Checked { path: f.path.clone(), size: f.size, mtime: f.mtime, hash, same_stamp: false }
-            })
-            .collect();
+        let check_chunk = || -> Vec<Checked> {
+            chunk
+                .par_iter()
+                .map(|f| {
+                    if let Some(r) = same_stamp(f) {
+                        return Checked {
+                            path: f.path.clone(),
+                            size: f.size,
+                            mtime: f.mtime,
+                            hash: Some(r.hash.clone()),
+                            same_stamp: true,
+                        };
+                    }
+                    let hash = std::fs::read(&f.path).ok().map(|b| content_hash(&b));
+                    Checked { path: f.path.clone(), size: f.size, mtime: f.mtime, hash, same_stamp: false }
+                })
+                .collect()
+        };
+        let checked = match &readers {
+            Some(pool) => pool.install(check_chunk),
+            None => check_chunk(),
+        };
         bytes += checked.iter().filter(|c| !c.same_stamp).map(|c| c.size).sum::<u64>();
         out.extend(checked);
         progress(Progress { phase: Phase::Checking, done: out.len(), total, bytes });
