@@ -8,6 +8,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::error::{Error, Result};
@@ -36,30 +37,32 @@ pub struct Discovery {
     pub ignored: usize,
 }
 
+/// What became of one file met while walking.
+enum Met {
+    Article(Found),
+    TooLarge(PathBuf, u64),
+    Ignored,
+    Problem(PathBuf, String),
+}
+
 /// Walks each root (a folder or a single file). A root that does not exist is an error; a file
 /// given as a root is taken whatever its name.
+///
+/// The walk lists the files; their sizes and times (a `stat` each) are then read on rayon's
+/// threads. On 100k files that took 0.34 s of a 0.7 s re-index that found nothing changed.
 pub fn discover(roots: &[PathBuf], max_file_size: u64) -> Result<Discovery> {
     let mut found = Discovery::default();
     for root in roots {
         let abs = std::fs::canonicalize(root).map_err(|source| Error::Input { path: root.clone(), source })?;
         let walker =
             WalkDir::new(&abs).follow_links(true).into_iter().filter_entry(|e| e.depth() == 0 || !is_hidden(e.path()));
+        // (path, whether its name must make it an article)
+        let mut files: Vec<(PathBuf, bool)> = Vec::new();
         for entry in walker {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
-                    if e.depth() > 0 && !is_article_file(e.path()) {
-                        found.ignored += 1;
-                        continue;
-                    }
-                    match e.metadata() {
-                        Ok(meta) if meta.len() > max_file_size => found.too_large.push((e.into_path(), meta.len())),
-                        Ok(meta) => found.files.push(Found {
-                            size: meta.len(),
-                            mtime: crate::index::sync::mtime_ns(&meta),
-                            path: e.into_path(),
-                        }),
-                        Err(err) => found.problems.push((e.into_path(), err.to_string())),
-                    }
+                    let named = e.depth() > 0;
+                    files.push((e.into_path(), named));
                 }
                 Ok(_) => {}
                 Err(err) => {
@@ -73,8 +76,40 @@ pub fn discover(roots: &[PathBuf], max_file_size: u64) -> Result<Discovery> {
                 }
             }
         }
+        let met: Vec<Met> = files
+            .into_par_iter()
+            .map(|(path, named)| {
+                if named && !is_article_file(&path) {
+                    return Met::Ignored;
+                }
+                match std::fs::metadata(&path) {
+                    Ok(meta) if meta.len() > max_file_size => Met::TooLarge(path, meta.len()),
+                    Ok(meta) => {
+                        Met::Article(Found { size: meta.len(), mtime: crate::index::sync::mtime_ns(&meta), path })
+                    }
+                    Err(err) => Met::Problem(path, err.to_string()),
+                }
+            })
+            .collect();
+        for m in met {
+            match m {
+                Met::Article(f) => found.files.push(f),
+                Met::TooLarge(path, size) => found.too_large.push((path, size)),
+                Met::Ignored => found.ignored += 1,
+                Met::Problem(path, reason) => found.problems.push((path, reason)),
+            }
+        }
     }
-    found.files.sort_by(|a, b| a.path.cmp(&b.path));
+    // in path order, compared as bytes with the separators below every other byte: the order of
+    // `Path`'s comparison (component by component, a third of the walk's time at 100k files)
+    // for the normalised paths a walk gives
+    found.files.sort_by_cached_key(|f| {
+        let bytes = f.path.as_os_str().as_encoded_bytes();
+        bytes
+            .iter()
+            .map(|&b| if b.is_ascii() && std::path::is_separator(b as char) { 0 } else { b })
+            .collect::<Vec<u8>>()
+    });
     found.files.dedup_by(|a, b| a.path == b.path);
     Ok(found)
 }
@@ -130,6 +165,27 @@ mod tests {
         assert_eq!(found.ignored, 3);
         assert!(found.files.iter().all(|f| f.size > 0 && f.mtime > 0));
         assert!(matches!(discover(&[d.join("missing")], 1 << 20), Err(Error::Input { .. })));
+    }
+
+    #[test]
+    fn files_come_in_path_order_component_by_component() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for sub in ["a", "a-b", "a b", "a/c"] {
+            std::fs::create_dir_all(d.join(sub)).unwrap();
+        }
+        for file in ["a.txt", "a/z.txt", "a-b/y.txt", "a b/x.txt", "a/c/w.txt", "a0.txt", "a/c.txt"] {
+            std::fs::write(d.join(file), "x").unwrap();
+        }
+        let found = discover(&[d.to_path_buf()], 1 << 20).unwrap();
+        let paths: Vec<&Path> = found.files.iter().map(|f| f.path.as_path()).collect();
+        let mut by_path = paths.clone();
+        by_path.sort();
+        assert_eq!(paths, by_path);
+        // `a/…` before `a-b/…` and `a.txt`, though '/' comes after '-' and '.' as a byte
+        let relative: Vec<String> =
+            paths.iter().map(|p| p.strip_prefix(d.canonicalize().unwrap()).unwrap().display().to_string()).collect();
+        assert_eq!(relative, ["a/c/w.txt", "a/c.txt", "a/z.txt", "a b/x.txt", "a-b/y.txt", "a.txt", "a0.txt"]);
     }
 
     #[test]
