@@ -132,8 +132,8 @@ struct Record {
 }
 
 /// A discovered file after checking it against the index.
-struct Checked {
-    path: PathBuf,
+struct Checked<'a> {
+    path: &'a Path,
     size: u64,
     mtime: u64,
     /// Content hash; `None` when the file could not be read.
@@ -186,7 +186,9 @@ impl IndexHandle {
         let checked = check(&found.files, &existing, progress);
         let roots: Vec<PathBuf> = roots.iter().filter_map(|r| std::fs::canonicalize(r).ok()).collect();
         let under_roots = |p: &Path| roots.iter().any(|r| is_under(p, r));
-        let present: HashSet<&OsStr> = checked.iter().map(|c| c.path.as_os_str()).collect();
+        // (a full build has no records to compare)
+        let present: HashSet<&OsStr> =
+            if existing.is_empty() { HashSet::new() } else { checked.iter().map(|c| c.path.as_os_str()).collect() };
         // Files of the index under the roots that are gone (unless a file seen but unreadable).
         let mut vanished: HashMap<&str, &Path> = HashMap::new();
         for (path, record) in &existing {
@@ -206,7 +208,7 @@ impl IndexHandle {
                 Plan::Unchanged | Plan::Touched => report.unchanged += 1,
                 Plan::Duplicate(other) => {
                     report.duplicates += 1;
-                    report.duplicate_files.push(Duplicate { path: display(&c.path), same_as: display(other) })
+                    report.duplicate_files.push(Duplicate { path: display(c.path), same_as: display(other) })
                 }
                 _ => {}
             }
@@ -218,8 +220,7 @@ impl IndexHandle {
         let stale: Vec<&Path> = plans
             .iter()
             .filter_map(|(c, p)| {
-                (matches!(p, Plan::Duplicate(_)) && existing.contains_key(c.path.as_os_str()))
-                    .then_some(c.path.as_path())
+                (matches!(p, Plan::Duplicate(_)) && existing.contains_key(c.path.as_os_str())).then_some(c.path)
             })
             .collect();
 
@@ -252,7 +253,7 @@ impl IndexHandle {
         for c in &touched {
             if let Some(hash) = &c.hash {
                 writer.delete_term(Term::from_field_text(f.record, &c.path.to_string_lossy()));
-                writer.add_document(file_record(f, &c.path, (c.size, c.mtime), hash, None)).map_err(tantivy)?;
+                writer.add_document(file_record(f, c.path, (c.size, c.mtime), hash, None)).map_err(tantivy)?;
             }
         }
 
@@ -265,11 +266,11 @@ impl IndexHandle {
             let parsed: Vec<_> = chunk
                 .par_iter()
                 .map(|(c, plan)| {
-                    let outcome = std::fs::read(&c.path)
+                    let outcome = std::fs::read(c.path)
                         .map_err(|e| Problem::Failed(format!("cannot read: {e}")))
                         .and_then(|content| {
                             let hash = content_hash(&content);
-                            ingest::parse_file(&c.path, &content).map(|a| {
+                            ingest::parse_file(c.path, &content).map(|a| {
                                 let fingerprint = super::simhash::simhash(&article_text(&a));
                                 (a, hash, content.len() as u64, fingerprint)
                             })
@@ -279,7 +280,7 @@ impl IndexHandle {
                 .collect();
             for (c, plan, outcome) in parsed {
                 let replaces = match plan {
-                    Plan::Update => Some(c.path.as_path()),
+                    Plan::Update => Some(c.path),
                     Plan::Rename(from) => Some(from.as_path()),
                     _ => None,
                 };
@@ -299,7 +300,7 @@ impl IndexHandle {
                         // one at a time: tantivy bounds its queue in batches, so an article's
                         // documents as one batch let ten times more text wait in memory (peak
                         // RSS of a 10k build 170 -> 185-200 MB) for a few more repeated titles
-                        for doc in documents(f, &c.path, (len, c.mtime), &hash, &article, fingerprint) {
+                        for doc in documents(f, c.path, (len, c.mtime), &hash, &article, fingerprint) {
                             match doc.get_first(f.kind).and_then(|v| v.as_str()) {
                                 Some(kind::PASSAGE) => report.passages += 1,
                                 Some(kind::TEASER) => report.teasers += 1,
@@ -312,14 +313,14 @@ impl IndexHandle {
                         if let Some(old) = replaces {
                             writer.delete_term(file_term(f, old));
                         }
-                        report.skipped.push(issue(&c.path, &reason));
+                        report.skipped.push(issue(c.path, &reason));
                     }
                     Err(Problem::Failed(reason)) => {
                         let reason = match plan {
                             Plan::Update => format!("{reason} (the version indexed before is kept)"),
                             _ => reason,
                         };
-                        report.failed.push(issue(&c.path, &reason));
+                        report.failed.push(issue(c.path, &reason));
                     }
                 }
                 done += 1;
@@ -367,7 +368,7 @@ const READ_THREADS: usize = 8;
 
 /// Step 2: compares every discovered file with its record, in parallel. Reads and hashes only
 /// the files whose size or modification time differ from the record.
-fn check(files: &[walk::Found], existing: &Records, progress: &mut dyn FnMut(Progress)) -> Vec<Checked> {
+fn check<'a>(files: &'a [walk::Found], existing: &Records, progress: &mut dyn FnMut(Progress)) -> Vec<Checked<'a>> {
     let total = files.len();
     let mut out = Vec::with_capacity(total);
     let mut bytes = 0;
@@ -383,13 +384,13 @@ fn check(files: &[walk::Found], existing: &Records, progress: &mut dyn FnMut(Pro
         None
     };
     for chunk in files.chunks(4 * CHUNK) {
-        let check_chunk = || -> Vec<Checked> {
+        let check_chunk = || -> Vec<Checked<'a>> {
             chunk
                 .par_iter()
                 .map(|f| {
                     if let Some(r) = same_stamp(f) {
                         return Checked {
-                            path: f.path.clone(),
+                            path: &f.path,
                             size: f.size,
                             mtime: f.mtime,
                             hash: Some(r.hash.clone()),
@@ -397,7 +398,7 @@ fn check(files: &[walk::Found], existing: &Records, progress: &mut dyn FnMut(Pro
                         };
                     }
                     let hash = std::fs::read(&f.path).ok().map(|b| content_hash(&b));
-                    Checked { path: f.path.clone(), size: f.size, mtime: f.mtime, hash, same_stamp: false }
+                    Checked { path: &f.path, size: f.size, mtime: f.mtime, hash, same_stamp: false }
                 })
                 .collect()
         };
@@ -416,12 +417,12 @@ fn check(files: &[walk::Found], existing: &Records, progress: &mut dyn FnMut(Pro
 /// hash is indexed; later files with the same content are duplicates of it. Files already
 /// indexed and unchanged, and files of the index outside the roots, claim their hashes first.
 fn plan<'a>(
-    checked: &'a [Checked],
+    checked: &'a [Checked<'a>],
     existing: &Records,
     vanished: &HashMap<&str, &Path>,
     under_roots: &dyn Fn(&Path) -> bool,
     report: &mut IndexReport,
-) -> Vec<(&'a Checked, Plan)> {
+) -> Vec<(&'a Checked<'a>, Plan)> {
     let mut claimed: HashMap<&str, &Path> = HashMap::new();
     for (path, record) in existing {
         if !under_roots(Path::new(path)) {
@@ -432,14 +433,14 @@ fn plan<'a>(
         if let Some(h) = &c.hash
             && existing.get(c.path.as_os_str()).is_some_and(|r| r.hash == *h)
         {
-            claimed.entry(h.as_str()).or_insert(c.path.as_path());
+            claimed.entry(h.as_str()).or_insert(c.path);
         }
     }
     let mut renamed: HashSet<&Path> = HashSet::new();
     let mut plans = Vec::with_capacity(checked.len());
     for c in checked {
         let Some(hash) = c.hash.as_deref() else {
-            report.failed.push(issue(&c.path, "cannot read the file"));
+            report.failed.push(issue(c.path, "cannot read the file"));
             continue;
         };
         let record = existing.get(c.path.as_os_str());
@@ -453,7 +454,7 @@ fn plan<'a>(
             }
             (_, Some(other)) if *other != c.path => Plan::Duplicate(other.to_path_buf()),
             _ => {
-                claimed.insert(hash, c.path.as_path());
+                claimed.insert(hash, c.path);
                 match vanished.get(hash).copied().filter(|from| record.is_none() && renamed.insert(*from)) {
                     Some(from) => Plan::Rename(from.to_path_buf()),
                     None if record.is_some() => Plan::Update,
