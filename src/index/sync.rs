@@ -14,6 +14,7 @@
 //!
 //! A file that fails never aborts the batch; it is reported with its reason.
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -373,36 +374,41 @@ fn check<'a>(files: &'a [walk::Found], existing: &Records, progress: &mut dyn Fn
     let mut out = Vec::with_capacity(total);
     let mut bytes = 0;
     progress(Progress { phase: Phase::Checking, done: 0, total, bytes });
-    let same_stamp =
-        |f: &walk::Found| existing.get(f.path.as_os_str()).filter(|r| r.size == f.size && r.mtime == f.mtime);
-    // a pool of reading threads only when there is something to read (not for a re-index that
-    // finds every file unchanged); rayon's own threads if it cannot be started
-    let readers = if files.iter().any(|f| same_stamp(f).is_none()) {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(READ_THREADS);
-        pool.thread_name(|i| format!("baoxian-read-{i}")).build().ok()
-    } else {
-        None
-    };
+    // a pool of reading threads, started by the first chunk with a file to read (never by a
+    // re-index that finds every file unchanged); rayon's own threads if it cannot be started
+    let readers: OnceCell<Option<rayon::ThreadPool>> = OnceCell::new();
     for chunk in files.chunks(4 * CHUNK) {
+        // the record of each file whose size and time it still has
+        let same: Vec<Option<&Record>> = chunk
+            .iter()
+            .map(|f| existing.get(f.path.as_os_str()).filter(|r| r.size == f.size && r.mtime == f.mtime))
+            .collect();
         let check_chunk = || -> Vec<Checked<'a>> {
             chunk
                 .par_iter()
-                .map(|f| {
-                    if let Some(r) = same_stamp(f) {
-                        return Checked {
-                            path: &f.path,
-                            size: f.size,
-                            mtime: f.mtime,
-                            hash: Some(r.hash),
-                            same_stamp: true,
-                        };
+                .zip(&same)
+                .map(|(f, record)| match record {
+                    Some(r) => {
+                        Checked { path: &f.path, size: f.size, mtime: f.mtime, hash: Some(r.hash), same_stamp: true }
                     }
-                    let hash = std::fs::read(&f.path).ok().map(|b| ContentHash::of(&b));
-                    Checked { path: &f.path, size: f.size, mtime: f.mtime, hash, same_stamp: false }
+                    None => {
+                        let hash = std::fs::read(&f.path).ok().map(|b| ContentHash::of(&b));
+                        Checked { path: &f.path, size: f.size, mtime: f.mtime, hash, same_stamp: false }
+                    }
                 })
                 .collect()
         };
-        let checked = match &readers {
+        let pool = if same.iter().any(Option::is_none) {
+            readers
+                .get_or_init(|| {
+                    let pool = rayon::ThreadPoolBuilder::new().num_threads(READ_THREADS);
+                    pool.thread_name(|i| format!("baoxian-read-{i}")).build().ok()
+                })
+                .as_ref()
+        } else {
+            None
+        };
+        let checked = match pool {
             Some(pool) => pool.install(check_chunk),
             None => check_chunk(),
         };
