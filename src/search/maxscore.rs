@@ -489,12 +489,25 @@ impl<'a> RankedSet<'a> {
     ) -> tantivy::Result<()> {
         let (req, terms) = (self.req, self.terms);
         let reader = searcher.segment_reader(ord as u32);
-        let mut cursors = Vec::with_capacity(self.bounds.len());
         let segment = reader.segment_id();
-        for (n, ((t, TermBounds { bm25, ceiling, fractions, .. }), per_segment)) in
-            terms.iter().zip(&self.bounds).zip(&self.infos).enumerate()
+        // the terms present in the segment, by the most each can add, least first; their cursors
+        // are made in that order (a cursor holds its decoded block: moving it costs a kilobyte)
+        let mut order: Vec<(Score, usize)> = Vec::with_capacity(self.bounds.len());
+        for (n, (TermBounds { ceiling, fractions, .. }, per_segment)) in self.bounds.iter().zip(&self.infos).enumerate()
         {
-            let Some(info) = &per_segment[ord] else { continue };
+            if per_segment[ord].is_some() {
+                let max = match fractions.iter().find(|(s, _)| *s == segment) {
+                    Some((_, fraction)) => ceiling * fraction,
+                    None => *ceiling,
+                };
+                order.push((max, n));
+            }
+        }
+        order.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut cursors = Vec::with_capacity(order.len());
+        for (max, n) in order {
+            let (t, bm25) = (&terms[n], &self.bounds[n].bm25);
+            let Some(info) = &self.infos[n][ord] else { continue };
             let field = t.term.field();
             let postings =
                 reader.inverted_index(field)?.read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
@@ -505,11 +518,6 @@ impl<'a> RankedSet<'a> {
                 } else {
                     reader.get_fieldnorms_reader(field)?
                 };
-                let cost = info.doc_freq;
-                let max = match fractions.iter().find(|(s, _)| *s == segment) {
-                    Some((_, fraction)) => ceiling * fraction,
-                    None => *ceiling,
-                };
                 cursors.push(Cursor {
                     postings,
                     doc,
@@ -518,14 +526,13 @@ impl<'a> RankedSet<'a> {
                     weight: t.weight,
                     max,
                     meets: t.meets,
-                    cost,
+                    cost: info.doc_freq,
                     term: n,
                     whole: true,
                     seen: 0.0,
                 });
             }
         }
-        cursors.sort_by(|a, b| a.max.total_cmp(&b.max));
         let alive = reader.alive_bitset();
         let range = match req.range {
             Some(r) => Some((reader.fast_fields().u64(searcher.schema().get_field_name(r.field))?, r.from..=r.to)),
