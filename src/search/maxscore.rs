@@ -4,9 +4,11 @@
 //! `TermQuery`s), plus the bonus of every query word met, among the documents that meet enough
 //! of the words; found with the MaxScore algorithm (Turtle and Flood, 1995).
 //!
-//! Terms are ordered by the most they can add to a score. Once `k` documents are held, the
-//! terms whose maxima together cannot lift a document above the `k`-th best (or that cannot
-//! meet enough of the query's words on their own) are *non-essential*: documents are
+//! Terms are ordered by the most they can add to a score per document holding them (their
+//! maximum over their document frequency, session 11). Once `k` documents are held, the
+//! longest run of terms from the start of that order whose maxima together cannot lift a
+//! document above the `k`-th best (or that cannot meet enough of the query's words on their
+//! own) are *non-essential*: documents are
 //! enumerated from the essential terms only, and the others are looked up (a seek) for those
 //! documents alone, and not even then when the document cannot make it. A whole question holds
 //! many words that are everywhere (医保, 办理, the parts of long words): they soon become
@@ -204,8 +206,8 @@ struct Plan {
     /// The floor the plan was made for.
     floor: Score,
     lead: Vec<usize>,
-    /// The other cursors, by their maxima, least first; for each, what it and the ones before
-    /// it add at most together, and the requirements they meet.
+    /// The other cursors, in the order of the cursors (see [`order`]); for each, what it and the
+    /// ones before it add at most together, and the requirements they meet.
     probe: Vec<usize>,
     sums: Vec<Score>,
     meets: Vec<u64>,
@@ -213,8 +215,8 @@ struct Plan {
 
 impl Plan {
     /// The cheapest of two ways to enumerate, in documents to walk: MaxScore's essential terms
-    /// (`cursors` are ordered by their maxima: the longest prefix that cannot make a document
-    /// beat `floor` on its own is left out), or the terms of one *required* requirement (without
+    /// (`cursors` are in [`order`]: the longest prefix that cannot make a document beat
+    /// `floor` on its own is left out), or the terms of one *required* requirement (without
     /// it, everything else together cannot beat the floor or meet enough words; a strict
     /// requirement always is one). A question naming a rare place enumerates that place's
     /// postings instead of those of every word whose maximum is high.
@@ -310,6 +312,21 @@ impl Window {
         self.word = 0;
         None
     }
+}
+
+/// Where a term comes in the order of a segment's cursors (least first), given the most it adds
+/// to a document's score (`max`) and how many documents of the segment hold it: the most it
+/// adds per posting. MaxScore leaves out of the enumeration the longest run of terms from the
+/// start of this order that cannot make a document on their own, and looks them up instead.
+/// Ordered by their maxima alone, as MaxScore first was, the common words of a whole question
+/// came last when their highest scores in the segment were known and low, and stayed
+/// essential; the rarer words, whose bounds were still BM25's ceiling, were left out. The
+/// words left out are now those with the most postings for what they can add. On 100k
+/// generated articles, the whole question `延边朝鲜族自治州城乡居民医保缴费怎么办理` walks
+/// 238,000 postings instead of 368,000 and examines 76,000 passages instead of 188,000
+/// (first pass 2.72 → 2.47 ms on the 40 slowest of the 220 benchmark queries).
+fn order(max: Score, doc_freq: u32) -> Score {
+    max / doc_freq.max(1) as Score
 }
 
 /// Documents looked at together: the leading terms fill a window term after term, then its
@@ -490,22 +507,22 @@ impl<'a> RankedSet<'a> {
         let (req, terms) = (self.req, self.terms);
         let reader = searcher.segment_reader(ord as u32);
         let segment = reader.segment_id();
-        // the terms present in the segment, by the most each can add, least first; their cursors
-        // are made in that order (a cursor holds its decoded block: moving it costs a kilobyte)
-        let mut order: Vec<(Score, usize)> = Vec::with_capacity(self.bounds.len());
+        // the terms present in the segment, in [`order`]; their cursors are made in that order
+        // (a cursor holds its decoded block: moving it costs a kilobyte)
+        let mut order: Vec<(Score, u32, usize)> = Vec::with_capacity(self.bounds.len());
         for (n, (TermBounds { ceiling, fractions, .. }, per_segment)) in self.bounds.iter().zip(&self.infos).enumerate()
         {
-            if per_segment[ord].is_some() {
+            if let Some(info) = &per_segment[ord] {
                 let max = match fractions.iter().find(|(s, _)| *s == segment) {
                     Some((_, fraction)) => ceiling * fraction,
                     None => *ceiling,
                 };
-                order.push((max, n));
+                order.push((max, info.doc_freq, n));
             }
         }
-        order.sort_by(|a, b| a.0.total_cmp(&b.0));
+        order.sort_by(|a, b| self::order(a.0, a.1).total_cmp(&self::order(b.0, b.1)));
         let mut cursors = Vec::with_capacity(order.len());
-        for (max, n) in order {
+        for (max, _, n) in order {
             let (t, bm25) = (&terms[n], &self.bounds[n].bm25);
             let Some(info) = &self.infos[n][ord] else { continue };
             let field = t.term.field();
