@@ -505,6 +505,11 @@ impl<'a> RankedSet<'a> {
         shared: &SharedFloor,
     ) -> tantivy::Result<()> {
         let (req, terms) = (self.req, self.terms);
+        // the k-th best score of this worker, once it holds k documents
+        let kth = |best: &BinaryHeap<Reverse<Hit>>| best.peek().filter(|_| best.len() >= k).map(|h| h.0.score);
+        // documents scoring this much or less cannot make it: those of this worker's top k
+        // come from earlier segments or earlier in this one, and win a tie
+        let threshold = |best: &BinaryHeap<Reverse<Hit>>| kth(best).unwrap_or(Score::NEG_INFINITY).max(shared.below());
         let reader = searcher.segment_reader(ord as u32);
         let segment = reader.segment_id();
         // the terms present in the segment, in [`order`]; their cursors are made in that order
@@ -519,6 +524,13 @@ impl<'a> RankedSet<'a> {
                 };
                 order.push((max, info.doc_freq, n));
             }
+        }
+        // Nothing in the segment can make it: its postings are not even opened. The teasers of
+        // a query whose passages match well end here (opening a term's postings costs about a
+        // microsecond: a whole question has 10-20 teaser terms in each of 14 segments).
+        let (all, met) = order.iter().fold((0.0, 0u64), |(sum, met), &(max, _, n)| (sum + max, met | terms[n].meets));
+        if all + req.bonus_of(met) <= threshold(&*best) || !req.possible(met) {
+            return Ok(());
         }
         order.sort_by(|a, b| self::order(a.0, a.1).total_cmp(&self::order(b.0, b.1)));
         let mut cursors = Vec::with_capacity(order.len());
@@ -555,11 +567,6 @@ impl<'a> RankedSet<'a> {
             Some(r) => Some((reader.fast_fields().u64(searcher.schema().get_field_name(r.field))?, r.from..=r.to)),
             None => None,
         };
-        // the k-th best score of this worker, once it holds k documents
-        let kth = |best: &BinaryHeap<Reverse<Hit>>| best.peek().filter(|_| best.len() >= k).map(|h| h.0.score);
-        // documents scoring this much or less cannot make it: those of this worker's top k
-        // come from earlier segments or earlier in this one, and win a tie
-        let threshold = |best: &BinaryHeap<Reverse<Hit>>| kth(best).unwrap_or(Score::NEG_INFINITY).max(shared.below());
         let mut floor = threshold(&*best);
         let mut plan = Plan::new(&cursors, floor, &req);
         // documents before this one are done
