@@ -1,6 +1,7 @@
 //! The on-disk index: schema, opening and creating, incremental batch updates, statistics.
 
 pub mod lock;
+pub mod maxima;
 pub mod schema;
 pub mod simhash;
 pub mod stats;
@@ -38,6 +39,8 @@ pub struct IndexHandle {
     pub(crate) features: Features,
     /// What the first pass of ranked searches learned of its terms' highest scores.
     pub(crate) learned: crate::search::learned::LearnedMaxima,
+    /// The highest scores of common terms stored beside each segment.
+    pub(crate) maxima: maxima::Maxima,
 }
 
 pub(crate) fn tantivy_error(dir: &Path, source: TantivyError) -> Error {
@@ -167,7 +170,15 @@ impl IndexHandle {
         index.tokenizers().register(analysis::GRAM_TOKENIZER, GramTokenizer::new(features));
         let reader =
             index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(|e| tantivy_error(dir, e))?;
-        Ok(IndexHandle { dir: dir.to_path_buf(), index, reader, fields, features, learned: Default::default() })
+        Ok(IndexHandle {
+            dir: dir.to_path_buf(),
+            index,
+            reader,
+            fields,
+            features,
+            learned: Default::default(),
+            maxima: maxima::Maxima::new(dir),
+        })
     }
 
     pub(crate) fn writer(&self, memory_mb: usize) -> Result<IndexWriter<TantivyDocument>> {
@@ -181,6 +192,20 @@ impl IndexHandle {
         policy.set_max_docs_before_merge(MAX_DOCS_MERGED);
         writer.set_merge_policy(Box::new(policy));
         Ok(writer)
+    }
+
+    /// Writes the stored maxima of segments that have none and removes those of segments that
+    /// are gone (see [`maxima`]), once a batch's merges are done. A failure only costs speed:
+    /// searches use looser bounds where a file is missing.
+    pub(crate) fn refresh_maxima(&self) -> Result<()> {
+        if !self.dir.join("meta.json").is_file() {
+            return Ok(()); // an index in memory (the relevance benchmark's): nothing to store
+        }
+        self.reader.reload().map_err(|e| tantivy_error(&self.dir, e))?;
+        let f = self.fields;
+        let scored = [f.title, f.section, f.body, f.teaser_title, f.teaser_summary];
+        maxima::refresh(&self.dir, &self.reader.searcher(), &scored)
+            .map_err(|source| Error::Io { path: self.dir.clone(), source })
     }
 
     /// Commits `writer` with the analyzer payload and makes the result visible to searches.

@@ -239,6 +239,8 @@ impl IndexHandle {
         let nothing_to_do =
             todo.is_empty() && touched.is_empty() && stale.is_empty() && removed.is_empty() && !options.full;
         if nothing_to_do {
+            // an index written by a version without stored maxima gets them now (once)
+            self.refresh_maxima()?;
             report.elapsed_ms = started.elapsed().as_millis() as u64;
             return Ok(report);
         }
@@ -331,6 +333,7 @@ impl IndexHandle {
         progress(Progress { phase: Phase::Committing, done, total, bytes });
         self.commit(&mut writer)?;
         writer.wait_merging_threads().map_err(tantivy)?;
+        self.refresh_maxima()?;
         report.elapsed_ms = started.elapsed().as_millis() as u64;
         Ok(report)
     }
@@ -349,7 +352,9 @@ impl IndexHandle {
                 writer.add_document(doc).map_err(tantivy)?;
             }
         }
-        self.commit(&mut writer)
+        self.commit(&mut writer)?;
+        writer.wait_merging_threads().map_err(tantivy)?;
+        self.refresh_maxima()
     }
 
     /// Path → record of every file in the index, read from fast fields.

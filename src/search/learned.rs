@@ -12,6 +12,10 @@
 //! searches that follow in the same process; segments never change, and the fraction depends
 //! on nothing else but the field's average length, which is kept with it.
 //!
+//! The common words, which are looked up more often than walked, have their maxima stored
+//! beside each segment when it is written ([`crate::index::maxima`]); what is learned here
+//! serves the rarer ones.
+//!
 //! Measured on 100k generated articles (220 queries, a warm-up round first): see BENCHMARKS.md.
 
 use std::collections::HashMap;

@@ -75,6 +75,7 @@ use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED, Term};
 
 use super::learned::LearnedMaxima;
 use super::stats::Statistics;
+use crate::index::maxima::Maxima;
 
 /// A document and its score, ordered by score, then by address (the lower address wins a tie,
 /// as with tantivy's `TopDocs`).
@@ -314,6 +315,9 @@ impl Window {
     }
 }
 
+/// A safety margin on a bound computed from stored maxima.
+const STORED_MARGIN: Score = 1.0 + 1e-5;
+
 /// Where a term comes in the order of a segment's cursors (least first), given the most it adds
 /// to a document's score (`max`) and how many documents of the segment hold it: the most it
 /// adds per posting. MaxScore leaves out of the enumeration the longest run of terms from the
@@ -346,11 +350,11 @@ const WINDOW: usize = 4096;
 pub fn top_k(
     searcher: &Searcher,
     stats: &Statistics,
-    learned: &LearnedMaxima,
+    maxima: Known,
     sets: &[TermSet],
     k: usize,
 ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
-    top_k_in_windows(searcher, stats, learned, sets, k, WINDOW, workers(searcher))
+    top_k_in_windows(searcher, stats, maxima, sets, k, WINDOW, workers(searcher))
 }
 
 /// How many threads rank the segments of a search: one per thread of rayon's pool (one per
@@ -364,7 +368,7 @@ fn workers(searcher: &Searcher) -> usize {
 fn top_k_in_windows(
     searcher: &Searcher,
     stats: &Statistics,
-    learned: &LearnedMaxima,
+    maxima: Known,
     sets: &[TermSet],
     k: usize,
     window: usize,
@@ -377,7 +381,7 @@ fn top_k_in_windows(
     // the k best of the sets ranked so far, best first
     let mut best: Vec<Hit> = Vec::with_capacity(k);
     for set in sets.iter().filter(|s| !s.terms.is_empty()) {
-        let ranked = RankedSet::new(searcher, stats, learned, &set.terms, set.requirements)?;
+        let ranked = RankedSet::new(searcher, stats, maxima, &set.terms, set.requirements)?;
         let segments = searcher.segment_readers().len();
         // worker `w` starts with segment `w`, then takes the next segment not taken until none
         // is left (so each works in increasing order, into a top k of its own, and none waits
@@ -435,6 +439,14 @@ impl SharedFloor {
     }
 }
 
+/// What is known of the highest scores of terms, besides BM25's ceiling: what earlier searches
+/// learned, and what is stored beside the segments.
+#[derive(Clone, Copy)]
+pub struct Known<'a> {
+    pub learned: &'a LearnedMaxima,
+    pub stored: &'a Maxima,
+}
+
 /// A term's BM25 weight and what bounds its score.
 struct TermBounds {
     bm25: Bm25Weight,
@@ -451,6 +463,8 @@ struct RankedSet<'a> {
     terms: &'a [WeightedTerm],
     req: Requirements,
     learned: &'a LearnedMaxima,
+    /// The maxima stored beside the segments (for the terms not learned).
+    stored: &'a Maxima,
     bounds: Vec<TermBounds>,
     /// where each term's postings are in each segment
     infos: Vec<Vec<Option<TermInfo>>>,
@@ -462,7 +476,7 @@ impl<'a> RankedSet<'a> {
     fn new(
         searcher: &Searcher,
         stats: &Statistics,
-        learned: &'a LearnedMaxima,
+        Known { learned, stored }: Known<'a>,
         terms: &'a [WeightedTerm],
         req: Requirements,
     ) -> tantivy::Result<Self> {
@@ -490,7 +504,7 @@ impl<'a> RankedSet<'a> {
             bounds.push(TermBounds { bm25, ceiling, fractions, lengths });
             infos.push(per_segment);
         }
-        Ok(RankedSet { terms, req, learned, bounds, infos })
+        Ok(RankedSet { terms, req, learned, stored, bounds, infos })
     }
 
     /// Ranks the documents of segment `ord` into `best`, passing over those that cannot beat
@@ -512,14 +526,26 @@ impl<'a> RankedSet<'a> {
         let threshold = |best: &BinaryHeap<Reverse<Hit>>| kth(best).unwrap_or(Score::NEG_INFINITY).max(shared.below());
         let reader = searcher.segment_reader(ord as u32);
         let segment = reader.segment_id();
+        let stored = self.stored.of(segment);
         // the terms present in the segment, in [`order`]; their cursors are made in that order
         // (a cursor holds its decoded block: moving it costs a kilobyte)
         let mut order: Vec<(Score, u32, usize)> = Vec::with_capacity(self.bounds.len());
-        for (n, (TermBounds { ceiling, fractions, .. }, per_segment)) in self.bounds.iter().zip(&self.infos).enumerate()
+        for (n, (TermBounds { bm25, ceiling, fractions, .. }, per_segment)) in
+            self.bounds.iter().zip(&self.infos).enumerate()
         {
             if let Some(info) = &per_segment[ord] {
+                let frontier = || stored.as_ref().and_then(|s| s.frontier(&terms[n].term));
                 let max = match fractions.iter().find(|(s, _)| *s == segment) {
                     Some((_, fraction)) => ceiling * fraction,
+                    None if *ceiling > 0.0 => match frontier() {
+                        // the same product as a cursor's score, with a margin for the last bit
+                        Some(pairs) => pairs
+                            .iter()
+                            .map(|&(id, tf)| terms[n].weight * bm25.score(id, tf) * STORED_MARGIN)
+                            .fold(0.0, Score::max)
+                            .min(*ceiling),
+                        None => *ceiling,
+                    },
                     None => *ceiling,
                 };
                 order.push((max, info.doc_freq, n));
@@ -676,6 +702,18 @@ mod tests {
     /// An index of `n` documents over a small vocabulary with very different frequencies, in
     /// three segments, some documents deleted.
     fn index(n: u32) -> (Index, Field, Field, Field, Field) {
+        index_made_by(n, Index::create_in_ram)
+    }
+
+    /// [`index`], in a folder, with the maxima of its segments stored beside them.
+    fn index_on_disk(n: u32) -> (tempfile::TempDir, Index, Field, Field) {
+        let dir = tempfile::tempdir().unwrap();
+        let (index, title, body, _, _) = index_made_by(n, |schema| Index::create_in_dir(dir.path(), schema).unwrap());
+        crate::index::maxima::refresh(dir.path(), &index.reader().unwrap().searcher(), &[title, body]).unwrap();
+        (dir, index, title, body)
+    }
+
+    fn index_made_by(n: u32, create: impl FnOnce(Schema) -> Index) -> (Index, Field, Field, Field, Field) {
         let mut b = Schema::builder();
         let (title, body) = (b.add_text_field("title", TEXT), b.add_text_field("body", TEXT));
         // an exact value without lengths or frequencies, as baoxian's region and source fields
@@ -688,7 +726,7 @@ mod tests {
         let tag = b.add_text_field("tag", exact);
         // a number per document (as baoxian's dates), some documents without
         let number = b.add_u64_field("number", INDEXED | FAST);
-        let index = Index::create_in_ram(b.build());
+        let index = create(b.build());
         let mut writer: IndexWriter<TantivyDocument> = index.writer(15_000_000).unwrap();
         let words = ["common", "often", "sometimes", "rare", "rarer", "unique"];
         let mut state = 17u64;
@@ -725,8 +763,14 @@ mod tests {
 
     #[test]
     fn same_documents_and_scores_as_a_boolean_union_ranked_by_tantivy() {
-        let (index, title, body, _, _) = index(2000);
+        let (dir, index, title, body) = index_on_disk(2000);
         let searcher = index.reader().unwrap().searcher();
+        // the bounds of common terms from the maxima stored beside the segments, or not
+        let stored = Maxima::new(dir.path());
+        let common = Term::from_field_text(body, "common");
+        let kept = searcher.segment_readers().iter().filter_map(|r| stored.of(r.segment_id())?.frontier(&common));
+        assert!(kept.count() > 0, "no segment keeps the maxima of a common term: the test would not use them");
+        let none = Maxima::default();
         let term_sets: Vec<Vec<(Term, Score)>> = vec![
             vec![(Term::from_field_text(body, "common"), 1.0)],
             vec![(Term::from_field_text(body, "common"), 1.0), (Term::from_field_text(body, "rare"), 1.0)],
@@ -756,18 +800,24 @@ mod tests {
             let cases = [1, 7, 50, 400, 5000]
                 .into_iter()
                 .flat_map(|k| [(k, 64), (k, 320), (k, WINDOW)])
-                .flat_map(|(k, window)| [1, 2, 3].map(|workers| (k, window, workers)));
-            for (k, window, workers) in cases {
+                .flat_map(|(k, window)| [1, 2, 3].map(|workers| (k, window, workers)))
+                .flat_map(|case| [(case, &none), (case, &stored)]);
+            for ((k, window, workers), maxima) in cases {
                 let expected = searcher.search(&union, &TopDocs::with_limit(k).order_by_score()).unwrap();
                 let weighted: Vec<WeightedTerm> = terms
                     .iter()
                     .map(|(term, weight)| WeightedTerm { term: term.clone(), weight: *weight, meets: 0 })
                     .collect();
                 let stats = Statistics::new(&searcher);
+                // with stored maxima, nothing learned: the stored bounds are the ones used
+                let unlearned = LearnedMaxima::default();
                 let got = top_k_in_windows(
                     &searcher,
                     &stats,
-                    &learned,
+                    Known {
+                        learned: if std::ptr::eq(maxima, &stored) { &unlearned } else { &learned },
+                        stored: maxima,
+                    },
                     &[TermSet { terms: weighted, requirements: Requirements::default() }],
                     k,
                     window,
@@ -804,7 +854,17 @@ mod tests {
                 assert_eq!(above(&got), above(&expected), "{case}");
             }
         }
-        assert!(top_k(&searcher, &Statistics::new(&searcher), &LearnedMaxima::default(), &[], 10).unwrap().is_empty());
+        assert!(
+            top_k(
+                &searcher,
+                &Statistics::new(&searcher),
+                Known { learned: &LearnedMaxima::default(), stored: &Maxima::default() },
+                &[],
+                10
+            )
+            .unwrap()
+            .is_empty()
+        );
     }
 
     /// The same top k as the full query's shape over the same terms: requirements as unions
@@ -891,7 +951,7 @@ mod tests {
                 let got = top_k_in_windows(
                     &searcher,
                     &Statistics::new(&searcher),
-                    &learned,
+                    Known { learned: &learned, stored: &Maxima::default() },
                     &[TermSet { terms: weighted.clone(), requirements: req }],
                     k,
                     window,
@@ -940,7 +1000,8 @@ mod tests {
             .unwrap();
         let learned = LearnedMaxima::default();
         let stats = Statistics::new(&searcher);
-        let first = top_k(&searcher, &stats, &learned, &set, 10).unwrap();
+        let first =
+            top_k(&searcher, &stats, Known { learned: &learned, stored: &Maxima::default() }, &set, 10).unwrap();
         let lengths = (stats.total_num_tokens(body).unwrap(), stats.total_num_docs().unwrap());
         let fractions = learned.fractions(&a, lengths);
         assert_eq!(fractions.len(), 1, "one segment, its term walked from end to end");
@@ -953,7 +1014,14 @@ mod tests {
         );
         assert!(fractions[0].1 < 0.9, "well below the ceiling: {}", fractions[0].1);
         // the next search starts from the learned bound, and ranks the same
-        let second = top_k(&searcher, &Statistics::new(&searcher), &learned, &set, 10).unwrap();
+        let second = top_k(
+            &searcher,
+            &Statistics::new(&searcher),
+            Known { learned: &learned, stored: &Maxima::default() },
+            &set,
+            10,
+        )
+        .unwrap();
         for got in [first, second] {
             assert_eq!(got.len(), expected.len());
             for ((gs, _), (es, _)) in got.iter().zip(&expected) {
@@ -966,7 +1034,16 @@ mod tests {
         // walking after the first window that gives it ten documents, and misses better ones
         let told = LearnedMaxima::default();
         told.learn(searcher.segment_readers()[0].segment_id(), &a, lengths, 0.001);
-        let misled = top_k_in_windows(&searcher, &Statistics::new(&searcher), &told, &set, 10, 64, 1).unwrap();
+        let misled = top_k_in_windows(
+            &searcher,
+            &Statistics::new(&searcher),
+            Known { learned: &told, stored: &Maxima::default() },
+            &set,
+            10,
+            64,
+            1,
+        )
+        .unwrap();
         let docs = |hits: &[(Score, DocAddress)]| hits.iter().map(|h| h.1).collect::<Vec<_>>();
         assert_ne!(docs(&misled), docs(&expected));
     }
@@ -1023,8 +1100,16 @@ mod tests {
             let learned = LearnedMaxima::default();
             for (k, workers) in [1, 10, 100, 2000].into_iter().flat_map(|k| [(k, 1), (k, 2)]) {
                 let expected = searcher.search(&union, &TopDocs::with_limit(k).order_by_score()).unwrap();
-                let got =
-                    top_k_in_windows(&searcher, &Statistics::new(&searcher), &learned, &sets, k, 64, workers).unwrap();
+                let got = top_k_in_windows(
+                    &searcher,
+                    &Statistics::new(&searcher),
+                    Known { learned: &learned, stored: &Maxima::default() },
+                    &sets,
+                    k,
+                    64,
+                    workers,
+                )
+                .unwrap();
                 assert_eq!(got.len(), expected.len(), "{query:?}, k = {k}, {workers} workers");
                 for ((gs, _), (es, _)) in got.iter().zip(&expected) {
                     assert!((gs - es).abs() < 1e-4, "{query:?}, k = {k}, {workers} workers: score {gs} vs {es}");

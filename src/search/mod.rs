@@ -275,7 +275,13 @@ impl IndexHandle {
         if k > MAX_CANDIDATES {
             return Ok(None);
         }
-        let top = maxscore::top_k(searcher, stats, &self.learned, &sets, k)?;
+        let top = maxscore::top_k(
+            searcher,
+            stats,
+            maxscore::Known { learned: &self.learned, stored: &self.maxima },
+            &sets,
+            k,
+        )?;
         if top.len() < k {
             return Ok(None);
         }

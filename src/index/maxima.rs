@@ -1,0 +1,290 @@
+//! The highest score each common term can reach in each segment, computed once when a segment
+//! is written and kept beside it in the index folder (`<segment>.bxmax`).
+//!
+//! The first pass of a ranked search ([`crate::search`]'s MaxScore) bounds what a term can add to
+//! a document. Without more knowledge that bound is BM25's ceiling (any frequency in the shortest
+//! text); a search that walks a term's postings from end to end learns the term's real maximum,
+//! but only for the rest of that process, and the common words that are looked up rather than
+//! walked are never learned. Their real maxima are 0.6–0.76 of the ceiling on the benchmark
+//! corpus, and loose bounds keep more postings essential.
+//!
+//! BM25 grows with a term's frequency in a document and shrinks with the document's length,
+//! whatever the index-wide statistics. So the highest score of a term over its postings is
+//! reached at one of the (length, frequency) pairs that no other posting beats on both counts:
+//! that *frontier* (a few pairs) is stored per term, and the exact maximum is computed from it at
+//! search time with the statistics of the moment. Deleted documents stay in the frontier: the
+//! bound stays safe.
+//!
+//! Only terms held by at least [`MIN_DOC_FREQ`] documents of a segment are kept: rarer ones
+//! cost little to walk, and are learned when walked. A segment without its file (written by an
+//! older version, or a write that failed) is searched with the bounds it had before: only the
+//! speed differs.
+
+use std::collections::HashMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use tantivy::index::SegmentId;
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Searcher, SegmentReader, Term};
+
+/// Terms held by fewer documents of a segment are not kept.
+pub const MIN_DOC_FREQ: u32 = 512;
+
+const MAGIC: &[u8; 8] = b"BXMAX01\n";
+const EXTENSION: &str = "bxmax";
+
+/// A term's frontier: (fieldnorm id, term frequency) pairs, shortest first.
+pub type Frontier = Vec<(u8, u32)>;
+
+/// The frontier of every common term of `fields` in one segment, keyed by field id and term
+/// bytes, in the order of the keys (the order an FST map is built in).
+fn frontiers(reader: &SegmentReader, fields: &[Field]) -> io::Result<Vec<(Vec<u8>, Frontier)>> {
+    let mut fields = fields.to_vec();
+    fields.sort_by_key(|f| f.field_id());
+    let mut out = Vec::new();
+    for field in fields {
+        let index = reader.inverted_index(field).map_err(io::Error::other)?;
+        let norms = match reader.fieldnorms_readers().get_field(field).map_err(io::Error::other)? {
+            Some(norms) => norms,
+            None => continue, // no lengths: such a field is never scored by BM25 here
+        };
+        let mut stream = index.terms().stream()?;
+        let mut best = [0u32; 256];
+        while stream.advance() {
+            let info = stream.value();
+            if info.doc_freq < MIN_DOC_FREQ {
+                continue;
+            }
+            best.fill(0);
+            let mut postings = index.read_block_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
+            let mut seen = 0u32;
+            while seen < info.doc_freq && postings.block_len() > 0 {
+                for (&doc, &tf) in postings.docs().iter().zip(postings.freqs()) {
+                    let id = usize::from(norms.fieldnorm_id(doc));
+                    best[id] = best[id].max(tf);
+                }
+                seen += postings.block_len() as u32;
+                postings.advance();
+            }
+            let mut frontier = Frontier::new();
+            let mut highest = 0;
+            for (id, &tf) in best.iter().enumerate() {
+                if tf > highest {
+                    highest = tf;
+                    frontier.push((id as u8, tf));
+                }
+            }
+            let mut key = field.field_id().to_be_bytes().to_vec();
+            key.extend_from_slice(stream.key());
+            out.push((key, frontier));
+        }
+    }
+    Ok(out)
+}
+
+fn file_of(dir: &Path, segment: SegmentId) -> PathBuf {
+    dir.join(format!("{}.{EXTENSION}", segment.uuid_string()))
+}
+
+/// Writes the file of a segment: the magic, the pairs of every frontier one after the other
+/// (5 bytes each), then an FST map from key to `offset << 8 | pairs`.
+fn write(path: &Path, entries: &[(Vec<u8>, Frontier)]) -> io::Result<()> {
+    let mut pairs = Vec::new();
+    let mut map = fst::MapBuilder::memory();
+    for (key, frontier) in entries {
+        let value = ((pairs.len() / 5) as u64) << 8 | frontier.len().min(255) as u64;
+        for &(id, tf) in frontier.iter().take(255) {
+            pairs.push(id);
+            pairs.extend_from_slice(&tf.to_le_bytes());
+        }
+        map.insert(key, value).map_err(io::Error::other)?;
+    }
+    let map = map.into_inner().map_err(io::Error::other)?;
+    let mut bytes = Vec::with_capacity(16 + pairs.len() + map.len());
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&(pairs.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(&pairs);
+    bytes.extend_from_slice(&map);
+    // written whole under another name, then renamed: a search never reads half a file
+    let partial = path.with_extension("bxmax-partial");
+    std::fs::write(&partial, &bytes)?;
+    std::fs::rename(&partial, path)
+}
+
+/// Writes the file of every segment of `searcher` that has none, and removes the files of
+/// segments that are gone. Called after each batch, once merges are done.
+pub fn refresh(dir: &Path, searcher: &Searcher, fields: &[Field]) -> io::Result<()> {
+    let mut current = Vec::new();
+    for reader in searcher.segment_readers() {
+        let path = file_of(dir, reader.segment_id());
+        if !path.is_file() {
+            write(&path, &frontiers(reader, fields)?)?;
+        }
+        current.push(path);
+    }
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let ours = path.extension().is_some_and(|e| e == EXTENSION || e == "bxmax-partial");
+        if ours && !current.contains(&path) {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
+}
+
+/// The stored frontiers of one segment.
+pub struct SegmentMaxima {
+    pairs: Vec<u8>,
+    map: fst::Map<Vec<u8>>,
+}
+
+impl SegmentMaxima {
+    fn read(path: &Path) -> Option<SegmentMaxima> {
+        let bytes = std::fs::read(path).ok()?;
+        let rest = bytes.strip_prefix(MAGIC.as_slice())?;
+        let (len, rest) = rest.split_first_chunk::<8>()?;
+        let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
+        if rest.len() < len || len % 5 != 0 {
+            return None;
+        }
+        let (pairs, map) = rest.split_at(len);
+        let map = fst::Map::new(map.to_vec()).ok()?;
+        Some(SegmentMaxima { pairs: pairs.to_vec(), map })
+    }
+
+    /// The frontier of `term`, if the segment's file keeps it.
+    pub fn frontier(&self, term: &Term) -> Option<Frontier> {
+        let mut key = term.field().field_id().to_be_bytes().to_vec();
+        key.extend_from_slice(term.serialized_value_bytes());
+        let value = self.map.get(&key)?;
+        let (start, count) = ((value >> 8) as usize * 5, (value & 0xff) as usize);
+        let bytes = self.pairs.get(start..start + count * 5)?;
+        Some(bytes.chunks_exact(5).map(|p| (p[0], u32::from_le_bytes([p[1], p[2], p[3], p[4]]))).collect())
+    }
+}
+
+/// The files of an index's segments, read when a search first needs them.
+#[derive(Default)]
+pub struct Maxima {
+    dir: PathBuf,
+    loaded: Mutex<HashMap<SegmentId, Option<Arc<SegmentMaxima>>>>,
+}
+
+impl Maxima {
+    pub fn new(dir: &Path) -> Self {
+        Maxima { dir: dir.to_path_buf(), loaded: Mutex::default() }
+    }
+
+    /// The stored frontiers of `segment`, `None` when it has no readable file.
+    pub fn of(&self, segment: SegmentId) -> Option<Arc<SegmentMaxima>> {
+        let mut loaded = self.loaded.lock().ok()?;
+        loaded.entry(segment).or_insert_with(|| SegmentMaxima::read(&file_of(&self.dir, segment)).map(Arc::new)).clone()
+    }
+}
+
+impl std::fmt::Debug for Maxima {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Maxima({})", self.dir.display())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::query::Bm25Weight;
+    use tantivy::schema::{Schema, TEXT};
+    use tantivy::{Index, IndexWriter, TantivyDocument, doc};
+
+    use super::*;
+
+    /// Over documents of many lengths and frequencies, the best score of the stored frontier is
+    /// the best score of any posting, whatever the average length the index has when searched.
+    #[test]
+    fn the_frontier_holds_the_highest_score_under_any_statistics() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let mut b = Schema::builder();
+        let body = b.add_text_field("body", TEXT);
+        let index = Index::create_in_dir(dir.path(), b.build())?;
+        let mut writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(1, 15_000_000)?;
+        let mut state = 7u64;
+        let mut next = |m: u64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) % m
+        };
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..next(6) {
+                text.push_str("common ");
+            }
+            for _ in 0..1 + next(300) {
+                text.push_str("filler ");
+            }
+            writer.add_document(doc!(body => text))?;
+        }
+        writer.commit()?;
+        let searcher = index.reader()?.searcher();
+        refresh(dir.path(), &searcher, &[body])?;
+        let maxima = Maxima::new(dir.path());
+        let reader = &searcher.segment_readers()[0];
+        let stored = maxima.of(reader.segment_id()).ok_or("no file")?;
+        let term = Term::from_field_text(body, "common");
+        let frontier = stored.frontier(&term).ok_or("term not kept")?;
+        assert!(frontier.len() > 1, "{frontier:?}");
+        assert!(stored.frontier(&Term::from_field_text(body, "absent")).is_none());
+        let norms = reader.get_fieldnorms_reader(body)?;
+        for average in [2.0, 40.0, 150.0, 1000.0] {
+            let bm25 = Bm25Weight::for_one_term(1000, 3000, average);
+            let mut postings = reader
+                .inverted_index(body)?
+                .read_postings(&term, IndexRecordOption::WithFreqs)?
+                .ok_or("no postings")?;
+            let mut highest: f32 = 0.0;
+            use tantivy::DocSet;
+            use tantivy::postings::Postings;
+            while postings.doc() != tantivy::TERMINATED {
+                highest = highest.max(bm25.score(norms.fieldnorm_id(postings.doc()), postings.term_freq()));
+                postings.advance();
+            }
+            let from_frontier = frontier.iter().map(|&(id, tf)| bm25.score(id, tf)).fold(0.0, f32::max);
+            assert_eq!(from_frontier, highest, "average length {average}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn files_of_gone_segments_are_removed_and_damaged_files_ignored() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let mut b = Schema::builder();
+        let body = b.add_text_field("body", TEXT);
+        let index = Index::create_in_dir(dir.path(), b.build())?;
+        let mut writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(1, 15_000_000)?;
+        for _ in 0..2 {
+            for _ in 0..600 {
+                writer.add_document(doc!(body => "common word"))?;
+            }
+            writer.commit()?;
+        }
+        let reader = index.reader()?;
+        refresh(dir.path(), &reader.searcher(), &[body])?;
+        let count = || -> io::Result<usize> {
+            Ok(std::fs::read_dir(dir.path())?
+                .filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == EXTENSION)))
+                .count())
+        };
+        assert_eq!(count()?, 2);
+        let ids = index.searchable_segment_ids()?;
+        writer.merge(&ids).wait()?;
+        writer.wait_merging_threads()?;
+        reader.reload()?;
+        let searcher = reader.searcher();
+        refresh(dir.path(), &searcher, &[body])?;
+        assert_eq!(count()?, 1, "the merged segments' files are gone");
+        let segment = searcher.segment_readers()[0].segment_id();
+        let term = Term::from_field_text(body, "common");
+        assert_eq!(Maxima::new(dir.path()).of(segment).ok_or("no file")?.frontier(&term), Some(vec![(2, 1)]));
+        std::fs::write(file_of(dir.path(), segment), b"BXMAX01\n\xff\xff")?;
+        assert!(Maxima::new(dir.path()).of(segment).is_none(), "a damaged file is not used");
+        Ok(())
+    }
+}
