@@ -204,8 +204,7 @@ impl IndexHandle {
         self.reader.reload().map_err(|e| tantivy_error(&self.dir, e))?;
         let f = self.fields;
         let scored = [f.title, f.section, f.body, f.teaser_title, f.teaser_summary];
-        maxima::refresh(&self.dir, &self.reader.searcher(), &scored)
-            .map_err(|source| Error::Io { path: self.dir.clone(), source })
+        maxima::refresh(&self.dir, &scored).map_err(|source| Error::Io { path: self.dir.clone(), source })
     }
 
     /// Commits `writer` with the analyzer payload and makes the result visible to searches.

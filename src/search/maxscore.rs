@@ -709,7 +709,7 @@ mod tests {
     fn index_on_disk(n: u32) -> (tempfile::TempDir, Index, Field, Field) {
         let dir = tempfile::tempdir().unwrap();
         let (index, title, body, _, _) = index_made_by(n, |schema| Index::create_in_dir(dir.path(), schema).unwrap());
-        crate::index::maxima::refresh(dir.path(), &index.reader().unwrap().searcher(), &[title, body]).unwrap();
+        crate::index::maxima::refresh(dir.path(), &[title, body]).unwrap();
         (dir, index, title, body)
     }
 
