@@ -205,15 +205,23 @@ mod tests {
 
     use super::*;
 
-    /// Over documents of many lengths and frequencies, the best score of the stored frontier is
-    /// the best score of any posting, whatever the average length the index has when searched.
-    #[test]
-    fn the_frontier_holds_the_highest_score_under_any_statistics() -> Result<(), Box<dyn std::error::Error>> {
+    type Made = (tempfile::TempDir, Index, Field, IndexWriter<TantivyDocument>);
+
+    /// An empty index with one text field, in a folder of its own, and its writer.
+    fn body_index() -> Result<Made, Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
         let mut b = Schema::builder();
         let body = b.add_text_field("body", TEXT);
         let index = Index::create_in_dir(dir.path(), b.build())?;
-        let mut writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(1, 15_000_000)?;
+        let writer = index.writer_with_num_threads(1, 15_000_000)?;
+        Ok((dir, index, body, writer))
+    }
+
+    /// Over documents of many lengths and frequencies, the best score of the stored frontier is
+    /// the best score of any posting, whatever the average length the index has when searched.
+    #[test]
+    fn the_frontier_holds_the_highest_score_under_any_statistics() -> Result<(), Box<dyn std::error::Error>> {
+        let (dir, index, body, mut writer) = body_index()?;
         let mut state = 7u64;
         let mut next = |m: u64| {
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
@@ -261,11 +269,7 @@ mod tests {
 
     #[test]
     fn files_of_gone_segments_are_removed_and_damaged_files_ignored() -> Result<(), Box<dyn std::error::Error>> {
-        let dir = tempfile::tempdir()?;
-        let mut b = Schema::builder();
-        let body = b.add_text_field("body", TEXT);
-        let index = Index::create_in_dir(dir.path(), b.build())?;
-        let mut writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(1, 15_000_000)?;
+        let (dir, index, body, mut writer) = body_index()?;
         for _ in 0..2 {
             for _ in 0..600 {
                 writer.add_document(doc!(body => "common word"))?;
