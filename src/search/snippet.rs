@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use crate::analysis::normalize::{Normalized, normalized_text};
+use crate::analysis::normalize::Normalized;
 use crate::analysis::{Features, Granularity, ZhTokenizer};
 
 /// Default snippet length, in characters.
@@ -37,8 +37,13 @@ fn matches(text: &str, terms: &[String], features: &Features) -> Vec<(usize, usi
     let by_token = |t: &String| !sequence(t) && !ascii_word(t);
     let mut byte_ranges: Vec<(usize, usize, usize)> = Vec::new();
     if terms.iter().any(by_token) {
-        let wanted: Vec<Option<&str>> = terms.iter().map(|t| by_token(t).then_some(t.as_str())).collect();
-        byte_ranges = token_matches(text, &wanted, features);
+        byte_ranges = ZhTokenizer::with_features(Granularity::Search, *features)
+            .tokens(text)
+            .into_iter()
+            .filter_map(|t| {
+                terms.iter().position(|q| *q == t.text && by_token(q)).map(|i| (t.offset_from, t.offset_to, i))
+            })
+            .collect();
     }
     if !terms.iter().all(by_token) {
         let normalized = Normalized::new(text, features.normalizer());
@@ -83,79 +88,6 @@ fn matches(text: &str, terms: &[String], features: &Features) -> Vec<(usize, usi
     }
     char_of[text.len()] = n;
     merged.into_iter().map(|(s, e, i)| (char_of[s], char_of[e], i)).collect()
-}
-
-/// Byte ranges of `text` whose token (search granularity, normalised) is one of `wanted` (by its
-/// place; `None` places are not looked for), each with that place. Only the [`pieces`] that hold
-/// a wanted term are segmented.
-fn token_matches(text: &str, wanted: &[Option<&str>], features: &Features) -> Vec<(usize, usize, usize)> {
-    let tokenizer = ZhTokenizer::with_features(Granularity::Search, *features);
-    let mut found = Vec::new();
-    for (start, piece) in pieces(text) {
-        let normalized = normalized_text(piece, features.normalizer());
-        if !wanted.iter().flatten().any(|q| normalized.contains(q)) {
-            continue;
-        }
-        found.extend(tokenizer.tokens(piece).into_iter().filter_map(|t| {
-            let i = wanted.iter().position(|q| *q == Some(t.text.as_str()))?;
-            Some((start + t.offset_from, start + t.offset_to, i))
-        }));
-    }
-    found
-}
-
-/// Characters that jieba never joins to a word, before or after normalisation: sentence and
-/// clause punctuation, brackets and quotes, spaces and line breaks.
-fn is_break(c: char) -> bool {
-    matches!(
-        c,
-        '。' | '，'
-            | '、'
-            | '；'
-            | '：'
-            | '！'
-            | '？'
-            | '（'
-            | '）'
-            | '“'
-            | '”'
-            | '《'
-            | '》'
-            | ','
-            | ';'
-            | ':'
-            | '!'
-            | '?'
-            | '('
-            | ')'
-            | '"'
-            | ' '
-            | '\u{3000}'
-            | '\t'
-            | '\n'
-            | '\r'
-    )
-}
-
-/// `text` cut at [`is_break`] characters, each piece with its byte offset. jieba segments each
-/// run of Han characters, letters and digits on its own, and normalisation maps one character at
-/// a time, so a piece is segmented as it is within the whole text. The snippets of a whole
-/// question (whose single-character words, 去 or 办, are found by segmenting) segment the few
-/// pieces that hold such a character instead of all the text.
-fn pieces(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut start = 0;
-    let mut cuts = text.char_indices().filter(|&(_, c)| is_break(c)).map(|(at, c)| (at, at + c.len_utf8()));
-    std::iter::from_fn(move || {
-        while start <= text.len() {
-            let (end, next) = cuts.next().unwrap_or((text.len(), text.len() + 1));
-            let piece = (start, &text[start..end]);
-            start = next;
-            if !piece.1.is_empty() {
-                return Some(piece);
-            }
-        }
-        None
-    })
 }
 
 /// Character positions just after each sentence end (。！？；!?; and line breaks).
@@ -259,85 +191,6 @@ mod tests {
         }
         out.extend(&chars[last..]);
         out
-    }
-
-    use proptest::prelude::*;
-
-    fn mixed_text() -> impl Strategy<Value = String> {
-        let pieces = prop::sample::select(vec![
-            "医保",
-            "去",
-            "办",
-            "上",
-            "网上",
-            "去哪里办",
-            "怎么办",
-            "上海",
-            "線上",
-            "辦理",
-            "。",
-            "，",
-            "、",
-            "？",
-            "！",
-            "；",
-            "：",
-            "（",
-            "）",
-            "“",
-            "”",
-            "《",
-            "》",
-            " ",
-            "\u{3000}",
-            "\n",
-            "ＡＰＰ",
-            "１２３",
-            "APP",
-            "12333",
-            "a-b",
-            "3.5%",
-            "去年",
-            "过去",
-            "上去",
-            "办事处",
-            "🙂",
-            "e\u{301}",
-        ]);
-        prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(300))]
-
-        /// Segmenting only the pieces that hold a wanted term finds exactly what segmenting the
-        /// whole text finds.
-        #[test]
-        fn pieces_find_what_the_whole_text_finds(text in mixed_text()) {
-            let features = Features::default();
-            let wanted = [Some("去"), None, Some("办"), Some("上")];
-            let whole: Vec<(usize, usize, usize)> = ZhTokenizer::with_features(Granularity::Search, features)
-                .tokens(&text)
-                .into_iter()
-                .filter_map(|t| {
-                    let i = wanted.iter().position(|q| *q == Some(t.text.as_str()))?;
-                    Some((t.offset_from, t.offset_to, i))
-                })
-                .collect();
-            let mut by_pieces = token_matches(&text, &wanted, &features);
-            by_pieces.sort_unstable();
-            let mut whole = whole;
-            whole.sort_unstable();
-            prop_assert_eq!(by_pieces, whole);
-        }
-    }
-
-    #[test]
-    fn pieces_cover_the_text_between_breaks() {
-        let got: Vec<(usize, &str)> = pieces("去哪里，办。 上").collect();
-        assert_eq!(got, vec![(0, "去哪里"), (12, "办"), (19, "上")]);
-        assert_eq!(pieces("").count(), 0);
-        assert_eq!(pieces("。，").count(), 0);
     }
 
     #[test]
