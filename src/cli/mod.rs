@@ -357,6 +357,9 @@ fn open_or_build_default(dir: &IndexDir) -> Result<Engine, Error> {
             for f in &report.failed {
                 eprintln!("baoxian: failed: {}: {}", f.path, f.reason);
             }
+            for w in &report.warnings {
+                eprintln!("baoxian: warning: {w}");
+            }
             Ok(engine)
         }
         other => other,

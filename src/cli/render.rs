@@ -124,6 +124,9 @@ pub fn report(r: &IndexReport, paths: &[PathBuf], index: &Path) {
     for f in &r.failed {
         say!("failed: {}: {}", f.path, f.reason);
     }
+    for w in &r.warnings {
+        eprintln!("baoxian: warning: {w}");
+    }
 }
 
 /// The progress line of `index` on a terminal: phase, files done of total, rate, time left.

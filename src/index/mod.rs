@@ -195,16 +195,26 @@ impl IndexHandle {
     }
 
     /// Writes the stored maxima of segments that have none and removes those of segments that
-    /// are gone (see [`maxima`]), once a batch's merges are done. A failure only costs speed:
-    /// searches use looser bounds where a file is missing.
-    pub(crate) fn refresh_maxima(&self) -> Result<()> {
+    /// are gone (see [`maxima`]), once a batch's merges are done. A failure only costs speed
+    /// (searches use looser bounds where a file is missing): it is a warning of the batch's
+    /// report, not an error of a batch that was committed.
+    pub(crate) fn refresh_maxima(&self, report: &mut sync::IndexReport) {
         if !self.dir.join("meta.json").is_file() {
-            return Ok(()); // an index in memory (the relevance benchmark's): nothing to store
+            return; // an index in memory (the relevance benchmark's): nothing to store
         }
-        self.reader.reload().map_err(|e| tantivy_error(&self.dir, e))?;
         let f = self.fields;
         let scored = [f.title, f.section, f.body, f.teaser_title, f.teaser_summary];
-        maxima::refresh(&self.dir, &scored).map_err(|source| Error::Io { path: self.dir.clone(), source })
+        let refreshed = match self.reader.reload() {
+            Ok(()) => maxima::refresh(&self.dir, &scored),
+            Err(e) => Err(std::io::Error::other(e)),
+        };
+        if let Err(e) = refreshed {
+            report.warnings.push(format!(
+                "the index is complete, but the highest scores of its common words could not be stored beside it \
+                 in {} ({e}); searches stay correct, only slower; the next `index` run tries again",
+                self.dir.display()
+            ));
+        }
     }
 
     /// Commits `writer` with the analyzer payload and makes the result visible to searches.

@@ -98,6 +98,10 @@ pub struct IndexReport {
     pub parsed_files: usize,
     pub parsed_bytes: u64,
     pub elapsed_ms: u64,
+    /// What went wrong after the batch was committed, costing no article (the index is whole
+    /// and searchable): the stored maxima of its segments could not be written, say.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// Where a batch is, for progress displays.
@@ -240,7 +244,7 @@ impl IndexHandle {
             todo.is_empty() && touched.is_empty() && stale.is_empty() && removed.is_empty() && !options.full;
         if nothing_to_do {
             // an index written by a version without stored maxima gets them now (once)
-            self.refresh_maxima()?;
+            self.refresh_maxima(&mut report);
             report.elapsed_ms = started.elapsed().as_millis() as u64;
             return Ok(report);
         }
@@ -333,7 +337,7 @@ impl IndexHandle {
         progress(Progress { phase: Phase::Committing, done, total, bytes });
         self.commit(&mut writer)?;
         writer.wait_merging_threads().map_err(tantivy)?;
-        self.refresh_maxima()?;
+        self.refresh_maxima(&mut report);
         report.elapsed_ms = started.elapsed().as_millis() as u64;
         Ok(report)
     }
@@ -354,7 +358,8 @@ impl IndexHandle {
         }
         self.commit(&mut writer)?;
         writer.wait_merging_threads().map_err(tantivy)?;
-        self.refresh_maxima()
+        self.refresh_maxima(&mut IndexReport::default());
+        Ok(())
     }
 
     /// Path → record of every file in the index, read from fast fields.
