@@ -33,6 +33,12 @@ use tantivy::{Index, SegmentReader, Term};
 pub const MIN_DOC_FREQ: u32 = 512;
 
 const MAGIC: &[u8; 8] = b"BXMAX01\n";
+/// Bytes of one stored pair: the fieldnorm id, then the frequency (u32, little-endian).
+const PAIR_BYTES: usize = 5;
+/// The most pairs a stored frontier holds (its count is one byte). A frontier has at most one
+/// pair per fieldnorm id, 256; a term whose frontier is longer than this is not kept (its bound
+/// stays the ceiling), since a shortened frontier could bound too low.
+const MAX_PAIRS: usize = 255;
 const EXTENSION: &str = "bxmax";
 
 /// A term's frontier: (fieldnorm id, term frequency) pairs, shortest first.
@@ -76,12 +82,19 @@ fn frontiers(reader: &SegmentReader, fields: &[Field]) -> io::Result<Vec<(Vec<u8
                     frontier.push((id as u8, tf));
                 }
             }
-            let mut key = field.field_id().to_be_bytes().to_vec();
-            key.extend_from_slice(stream.key());
-            out.push((key, frontier));
+            if frontier.len() <= MAX_PAIRS {
+                out.push((key(field, stream.key()), frontier));
+            }
         }
     }
     Ok(out)
+}
+
+/// A term's key in a file: its field id, then its bytes as in the term dictionary.
+fn key(field: Field, value_bytes: &[u8]) -> Vec<u8> {
+    let mut key = field.field_id().to_be_bytes().to_vec();
+    key.extend_from_slice(value_bytes);
+    key
 }
 
 fn file_of(dir: &Path, segment: SegmentId) -> PathBuf {
@@ -89,13 +102,13 @@ fn file_of(dir: &Path, segment: SegmentId) -> PathBuf {
 }
 
 /// Writes the file of a segment: the magic, the pairs of every frontier one after the other
-/// (5 bytes each), then an FST map from key to `offset << 8 | pairs`.
+/// ([`PAIR_BYTES`] each), then an FST map from key to `first pair << 8 | pairs`.
 fn write(path: &Path, entries: &[(Vec<u8>, Frontier)]) -> io::Result<()> {
     let mut pairs = Vec::new();
     let mut map = fst::MapBuilder::memory();
     for (key, frontier) in entries {
-        let value = ((pairs.len() / 5) as u64) << 8 | frontier.len().min(255) as u64;
-        for &(id, tf) in frontier.iter().take(255) {
+        let value = ((pairs.len() / PAIR_BYTES) as u64) << 8 | frontier.len() as u64;
+        for &(id, tf) in frontier {
             pairs.push(id);
             pairs.extend_from_slice(&tf.to_le_bytes());
         }
@@ -149,26 +162,25 @@ pub struct SegmentMaxima {
 
 impl SegmentMaxima {
     fn read(path: &Path) -> Option<SegmentMaxima> {
-        let bytes = std::fs::read(path).ok()?;
-        let rest = bytes.strip_prefix(MAGIC.as_slice())?;
-        let (len, rest) = rest.split_first_chunk::<8>()?;
-        let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
-        if rest.len() < len || len % 5 != 0 {
+        let mut bytes = std::fs::read(path).ok()?;
+        let header = MAGIC.len() + 8;
+        let len = bytes.strip_prefix(MAGIC.as_slice())?.first_chunk::<8>().map(|l| u64::from_le_bytes(*l))?;
+        let end = usize::try_from(len).ok()?.checked_add(header)?;
+        if bytes.len() < end || len % PAIR_BYTES as u64 != 0 {
             return None;
         }
-        let (pairs, map) = rest.split_at(len);
-        let map = fst::Map::new(map.to_vec()).ok()?;
-        Some(SegmentMaxima { pairs: pairs.to_vec(), map })
+        // the file's own buffer, split in place: the map's bytes, then the pairs
+        let map = fst::Map::new(bytes.split_off(end)).ok()?;
+        bytes.drain(..header);
+        Some(SegmentMaxima { pairs: bytes, map })
     }
 
     /// The frontier of `term`, if the segment's file keeps it.
     pub fn frontier(&self, term: &Term) -> Option<Frontier> {
-        let mut key = term.field().field_id().to_be_bytes().to_vec();
-        key.extend_from_slice(term.serialized_value_bytes());
-        let value = self.map.get(&key)?;
-        let (start, count) = ((value >> 8) as usize * 5, (value & 0xff) as usize);
-        let bytes = self.pairs.get(start..start + count * 5)?;
-        Some(bytes.chunks_exact(5).map(|p| (p[0], u32::from_le_bytes([p[1], p[2], p[3], p[4]]))).collect())
+        let value = self.map.get(key(term.field(), term.serialized_value_bytes()))?;
+        let (start, count) = ((value >> 8) as usize * PAIR_BYTES, (value & 0xff) as usize);
+        let bytes = self.pairs.get(start..start + count * PAIR_BYTES)?;
+        Some(bytes.chunks_exact(PAIR_BYTES).map(|p| (p[0], u32::from_le_bytes([p[1], p[2], p[3], p[4]]))).collect())
     }
 }
 
