@@ -76,7 +76,7 @@ use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED, Term};
 
 use super::learned::LearnedMaxima;
 use super::stats::Statistics;
-use crate::index::maxima::Maxima;
+use crate::index::maxima::{Maxima, SegmentMaxima};
 
 /// A document and its score, ordered by score, then by address (the lower address wins a tie,
 /// as with tantivy's `TopDocs`).
@@ -208,7 +208,7 @@ struct Plan {
     /// The floor the plan was made for.
     floor: Score,
     lead: Vec<usize>,
-    /// The other cursors, in the order of the cursors (see [`order`]); for each, what it and the
+    /// The other cursors, in the order of the cursors (see [`per_posting`]); for each, what it and the
     /// ones before it add at most together, and the requirements they meet.
     probe: Vec<usize>,
     sums: Vec<Score>,
@@ -217,7 +217,7 @@ struct Plan {
 
 impl Plan {
     /// The cheapest of two ways to enumerate, in documents to walk: MaxScore's essential terms
-    /// (`cursors` are in [`order`]: the longest prefix that cannot make a document beat
+    /// (`cursors` are in the order of [`per_posting`]: the longest prefix that cannot make a document beat
     /// `floor` on its own is left out), or the terms of one *required* requirement (without
     /// it, everything else together cannot beat the floor or meet enough words; a strict
     /// requirement always is one). A question naming a rare place enumerates that place's
@@ -330,7 +330,7 @@ const STORED_MARGIN: Score = 1.0 + 1e-5;
 /// generated articles, the whole question `延边朝鲜族自治州城乡居民医保缴费怎么办理` walks
 /// 238,000 postings instead of 368,000 and examines 76,000 passages instead of 188,000
 /// (first pass 2.72 → 2.47 ms on the 40 slowest of the 220 benchmark queries).
-fn order(max: Score, doc_freq: u32) -> Score {
+fn per_posting(max: Score, doc_freq: u32) -> Score {
     max / doc_freq.max(1) as Score
 }
 
@@ -459,6 +459,26 @@ struct TermBounds {
     lengths: (u64, u64),
 }
 
+impl TermBounds {
+    /// The most `term` adds to a document's score in `segment`: learned there, or computed from
+    /// the maxima stored beside it, or else BM25's ceiling.
+    fn max_in(&self, segment: tantivy::index::SegmentId, term: &WeightedTerm, stored: Option<&SegmentMaxima>) -> Score {
+        if let Some((_, fraction)) = self.fractions.iter().find(|(s, _)| *s == segment) {
+            return self.ceiling * fraction;
+        }
+        let frontier = if self.ceiling > 0.0 { stored.and_then(|s| s.frontier(&term.term)) } else { None };
+        match frontier {
+            // the same product as a cursor's score, with a margin for the last bit
+            Some(pairs) => pairs
+                .iter()
+                .map(|&(id, tf)| term.weight * self.bm25.score(id, tf) * STORED_MARGIN)
+                .fold(0.0, Score::max)
+                .min(self.ceiling),
+            None => self.ceiling,
+        }
+    }
+}
+
 /// One set of terms, looked up in every segment, ready to be ranked a segment at a time.
 struct RankedSet<'a> {
     terms: &'a [WeightedTerm],
@@ -528,28 +548,12 @@ impl<'a> RankedSet<'a> {
         let reader = searcher.segment_reader(ord as u32);
         let segment = reader.segment_id();
         let stored = self.stored.of(segment);
-        // the terms present in the segment, in [`order`]; their cursors are made in that order
+        // the terms present in the segment, in the order of [`per_posting`]; their cursors are made in that order
         // (a cursor holds its decoded block: moving it costs a kilobyte)
         let mut order: Vec<(Score, u32, usize)> = Vec::with_capacity(self.bounds.len());
-        for (n, (TermBounds { bm25, ceiling, fractions, .. }, per_segment)) in
-            self.bounds.iter().zip(&self.infos).enumerate()
-        {
+        for (n, (bounds, per_segment)) in self.bounds.iter().zip(&self.infos).enumerate() {
             if let Some(info) = &per_segment[ord] {
-                let frontier = || stored.as_ref().and_then(|s| s.frontier(&terms[n].term));
-                let max = match fractions.iter().find(|(s, _)| *s == segment) {
-                    Some((_, fraction)) => ceiling * fraction,
-                    None if *ceiling > 0.0 => match frontier() {
-                        // the same product as a cursor's score, with a margin for the last bit
-                        Some(pairs) => pairs
-                            .iter()
-                            .map(|&(id, tf)| terms[n].weight * bm25.score(id, tf) * STORED_MARGIN)
-                            .fold(0.0, Score::max)
-                            .min(*ceiling),
-                        None => *ceiling,
-                    },
-                    None => *ceiling,
-                };
-                order.push((max, info.doc_freq, n));
+                order.push((bounds.max_in(segment, &terms[n], stored.as_deref()), info.doc_freq, n));
             }
         }
         // Nothing in the segment can make it: its postings are not even opened. The teasers of
@@ -559,7 +563,7 @@ impl<'a> RankedSet<'a> {
         if all + req.bonus_of(met) <= threshold(&*best) || !req.possible(met) {
             return Ok(());
         }
-        order.sort_by(|a, b| self::order(a.0, a.1).total_cmp(&self::order(b.0, b.1)));
+        order.sort_by(|a, b| per_posting(a.0, a.1).total_cmp(&per_posting(b.0, b.1)));
         let mut cursors = Vec::with_capacity(order.len());
         for (max, _, n) in order {
             let (t, bm25) = (&terms[n], &self.bounds[n].bm25);
