@@ -59,6 +59,10 @@ fn exact_phrase_wants_the_characters_in_order() {
     assert!(marked.iter().any(|m| m.contains("异地就医备案")), "the phrase is not highlighted whole: {marked:?}");
     // 备案就医 is on a page; 就医备案 as a phrase is not there
     assert_eq!(run(&e, "\"就医备案\" 注意事项").total, 0);
+    // a phrase with a word found on three pages: only the page holding both answers
+    assert_eq!(run(&e, "医保").total, 3);
+    assert_eq!(titles(&run(&e, "\"异地就医备案\" 医保")), vec!["异地就医备案怎么办理"]);
+    assert_eq!(run(&e, "\"异地就医备案\" 宿州").total, 0);
 }
 
 #[test]

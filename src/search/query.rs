@@ -378,7 +378,11 @@ fn phrase_query(f: &Fields, features: &Features, text: &str, scope: Scope) -> Bo
             alternatives.push((Occur::Should, Box::new(PhraseQuery::new_with_offset_and_slop(terms, 0))));
         }
     }
-    any_of(alternatives, scope)
+    // Always the union that seeks: a quoted phrase is a required clause, and the search is led
+    // by cheaper clauses (a place name) that seek it document by document. tantivy's union
+    // would check the phrase's positions in every document of a 4,096-document window around
+    // each one sought: `"门诊共济报销" 六安`, ranked exhaustively, 4.9 → 1.0 ms at 100k.
+    Box::new(SumQuery::new(alternatives.into_iter().map(|(_, q)| q).collect(), 1))
 }
 
 fn word_query(f: &Fields, features: &Features, w: &QueryWord, scope: Scope) -> Box<dyn Query> {
