@@ -13,5 +13,5 @@ pub use article::{Article, Date, Section, Teaser};
 pub use engine::Engine;
 pub use error::{Error, Result};
 pub use index::stats::Stats;
-pub use index::sync::{Duplicate, FileIssue, IndexOptions, IndexReport, Phase, Progress};
+pub use index::sync::{Duplicate, FileIssue, IndexOptions, IndexReport, Merged, Phase, Progress};
 pub use search::{Answer, Kind, SearchRequest, SearchResults};

@@ -483,10 +483,10 @@ fn one_thread_or_several_give_the_same_answers() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("c");
     let engine = Engine::create(dir.path().join("i")).unwrap();
-    // three runs, two segments each (one per indexing thread; eight would be merged)
+    // three runs, two segments each (one per indexing thread), not merged
     for seed in 11..14 {
         common::generated_pages(&corpus.join(format!("part{seed}")), 200, seed);
-        engine.index_paths(&[&corpus], &IndexOptions::default()).unwrap();
+        engine.index_paths(&[&corpus], &IndexOptions { merge: false, ..IndexOptions::default() }).unwrap();
     }
     let index = tantivy::Index::open_in_dir(dir.path().join("i")).unwrap();
     let segments = index.searchable_segment_ids().unwrap().len();
@@ -516,4 +516,51 @@ fn one_thread_or_several_give_the_same_answers() {
         }
     }
     assert!(pruned > 0, "no search ran pruned");
+}
+
+/// Once a batch is committed its small segments are merged (searches open every segment): the
+/// answers are those of the same pages left in several segments, and no file of a segment
+/// merged away stays on disk.
+#[test]
+fn a_batch_merges_its_segments_with_the_same_answers_and_no_file_left_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("c");
+    let merged = Engine::create(dir.path().join("merged")).unwrap();
+    let apart = Engine::create(dir.path().join("apart")).unwrap();
+    for seed in 21..24 {
+        common::generated_pages(&corpus.join(format!("part{seed}")), 150, seed);
+        let report = merged.index_paths(&[&corpus], &IndexOptions::default()).unwrap();
+        let m = report.merged.expect("nothing merged");
+        assert!(m.segments >= 2 && m.into == 1, "{m:?}");
+        let report = apart.index_paths(&[&corpus], &IndexOptions { merge: false, ..IndexOptions::default() }).unwrap();
+        assert_eq!(report.merged, None);
+    }
+    let segments = |name: &str| {
+        let index = tantivy::Index::open_in_dir(dir.path().join(name)).unwrap();
+        index.searchable_segment_ids().unwrap().iter().map(|id| id.uuid_string()).collect::<Vec<_>>()
+    };
+    let kept = segments("merged");
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert!(segments("apart").len() >= 3);
+    for entry in std::fs::read_dir(dir.path().join("merged")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let stem = name.split('.').next().unwrap_or_default();
+        assert!(
+            name.starts_with('.') || name == "meta.json" || kept.iter().any(|id| id == stem),
+            "{name} left behind by a merged-away segment"
+        );
+    }
+    let all = |engine: &Engine, q: &str| {
+        let request = SearchRequest { exact: true, collapse: false, limit: 10_000, ..SearchRequest::new(q) };
+        let r = engine.search(&request).unwrap();
+        let mut hits: Vec<_> =
+            r.hits.iter().map(|h| (h.path.clone(), h.section.clone(), (h.score * 1000.0).round() as i64)).collect();
+        hits.sort();
+        (r.total, hits)
+    };
+    for q in ["医保", "医保 参保 缴费", "异地就医 -备案", "\"医保\" 报销"] {
+        let (total, hits) = all(&merged, q);
+        assert!(total > 0, "{q}");
+        assert_eq!((total, hits), all(&apart, q), "{q}");
+    }
 }

@@ -112,6 +112,14 @@ pub fn report(r: &IndexReport, paths: &[PathBuf], index: &Path) {
             mb / secs.max(1e-3)
         );
     }
+    if let Some(m) = r.merged {
+        say!(
+            "  merged {} small segments into {} ({:.1} s; `--no-merge` leaves them)",
+            m.segments,
+            m.into,
+            m.elapsed_ms as f64 / 1e3
+        );
+    }
     if r.ignored > 0 {
         say!("  passed over {} files that are not article pages by name or content", r.ignored);
     }
@@ -156,6 +164,7 @@ impl ProgressLine {
         let rate = p.done as f64 / secs;
         let line = match p.phase {
             Phase::Committing => "writing the index to disk…".to_string(),
+            Phase::Merging => format!("merging small segments into large ones: {}/{} groups…", p.done, p.total),
             phase => {
                 let verb = if phase == Phase::Checking { "checking" } else { "indexing" };
                 let left = if rate > 0.0 && p.done < p.total {

@@ -49,11 +49,15 @@ pub struct IndexOptions {
     pub memory_mb: usize,
     /// Files larger than this many bytes are skipped.
     pub max_file_size: u64,
+    /// Once the batch is committed, merge the small segments of the index into a few large
+    /// ones (searches open every segment: fewer answer sooner). Off, the run ends sooner and
+    /// leaves the segments as they are.
+    pub merge: bool,
 }
 
 impl Default for IndexOptions {
     fn default() -> Self {
-        IndexOptions { full: false, dry_run: false, memory_mb: 128, max_file_size: DEFAULT_MAX_FILE_SIZE }
+        IndexOptions { full: false, dry_run: false, memory_mb: 128, max_file_size: DEFAULT_MAX_FILE_SIZE, merge: true }
     }
 }
 
@@ -98,10 +102,21 @@ pub struct IndexReport {
     pub parsed_files: usize,
     pub parsed_bytes: u64,
     pub elapsed_ms: u64,
+    /// The merge of small segments that followed the batch ([`IndexOptions::merge`]), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged: Option<Merged>,
     /// What went wrong after the batch was committed, costing no article (the index is whole
     /// and searchable): the stored maxima of its segments could not be written, say.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+}
+
+/// Segments merged after a batch: `segments` of them into `into`, in `elapsed_ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Merged {
+    pub segments: usize,
+    pub into: usize,
+    pub elapsed_ms: u64,
 }
 
 /// Where a batch is, for progress displays.
@@ -113,6 +128,8 @@ pub enum Phase {
     Indexing,
     /// Writing the batch to disk.
     Committing,
+    /// Merging small segments into large ones (`done` of `total` groups; see `index::compact`).
+    Merging,
 }
 
 /// Progress of a batch: `done` of `total` files in the current phase, `bytes` read so far in it.
@@ -337,6 +354,10 @@ impl IndexHandle {
         progress(Progress { phase: Phase::Committing, done, total, bytes });
         self.commit(&mut writer)?;
         writer.wait_merging_threads().map_err(tantivy)?;
+        if options.merge {
+            report.merged =
+                self.compact(|done, total| progress(Progress { phase: Phase::Merging, done, total, bytes }))?;
+        }
         self.refresh_maxima(&mut report);
         report.elapsed_ms = started.elapsed().as_millis() as u64;
         Ok(report)
