@@ -563,4 +563,11 @@ fn a_batch_merges_its_segments_with_the_same_answers_and_no_file_left_behind() {
         assert!(total > 0, "{q}");
         assert_eq!((total, hits), all(&apart, q), "{q}");
     }
+    // segments left apart (by --no-merge, or by a version that did not merge) are merged by the
+    // next run, even one with nothing to index; after that there is nothing left to merge
+    let report = apart.index_paths(&[&corpus], &IndexOptions::default()).unwrap();
+    assert_eq!((report.added, report.updated, report.removed), (0, 0, 0));
+    assert!(report.merged.is_some());
+    assert_eq!(segments("apart").len(), 1);
+    assert_eq!(apart.index_paths(&[&corpus], &IndexOptions::default()).unwrap().merged, None);
 }

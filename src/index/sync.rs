@@ -260,7 +260,13 @@ impl IndexHandle {
         let nothing_to_do =
             todo.is_empty() && touched.is_empty() && stale.is_empty() && removed.is_empty() && !options.full;
         if nothing_to_do {
-            // an index written by a version without stored maxima gets them now (once)
+            // an index written by a version that did not merge after a batch, or without stored
+            // maxima, gets them now (once: afterwards there is nothing to merge and no file missing)
+            if options.merge {
+                report.merged = self.compact(|done, total| {
+                    progress(Progress { phase: Phase::Merging, done, total, bytes: 0 });
+                })?;
+            }
             self.refresh_maxima(&mut report);
             report.elapsed_ms = started.elapsed().as_millis() as u64;
             return Ok(report);
