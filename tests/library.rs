@@ -563,6 +563,16 @@ fn a_batch_merges_its_segments_with_the_same_answers_and_no_file_left_behind() {
         assert!(total > 0, "{q}");
         assert_eq!((total, hits), all(&apart, q), "{q}");
     }
+    // a merge that cannot be done (another writer holds the index) is a warning of a run whose
+    // index is complete, not an error
+    {
+        let index = tantivy::Index::open_in_dir(dir.path().join("apart")).unwrap();
+        let _other: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+        let report = apart.index_paths(&[&corpus], &IndexOptions::default()).unwrap();
+        assert_eq!(report.merged, None);
+        assert!(report.warnings.iter().any(|w| w.contains("merging its small segments failed")), "{report:?}");
+        assert!(all(&apart, "医保").0 > 0);
+    }
     // segments left apart (by --no-merge, or by a version that did not merge) are merged by the
     // next run, even one with nothing to index; after that there is nothing left to merge
     let report = apart.index_paths(&[&corpus], &IndexOptions::default()).unwrap();

@@ -42,6 +42,8 @@ pub struct IndexHandle {
     pub(crate) learned: crate::search::learned::LearnedMaxima,
     /// The highest scores of common terms stored beside each segment.
     pub(crate) maxima: maxima::Maxima,
+    /// An index in memory (dry runs, the relevance benchmark): nothing of it is on disk.
+    in_memory: bool,
 }
 
 pub(crate) fn tantivy_error(dir: &Path, source: TantivyError) -> Error {
@@ -140,7 +142,8 @@ impl IndexHandle {
     /// An empty index in memory, standing in for a missing one (dry runs).
     pub fn empty_in_memory(dir: &Path, features: Features) -> Result<IndexHandle> {
         let (schema, fields) = schema::build();
-        Self::with_index(dir, Index::create_in_ram(schema), fields, features)
+        let handle = Self::with_index(dir, Index::create_in_ram(schema), fields, features)?;
+        Ok(IndexHandle { in_memory: true, ..handle })
     }
 
     fn create_in(dir: &Path, features: Features) -> Result<IndexHandle> {
@@ -175,6 +178,7 @@ impl IndexHandle {
             features,
             learned: Default::default(),
             maxima: maxima::Maxima::new(dir),
+            in_memory: false,
         })
     }
 
@@ -185,8 +189,8 @@ impl IndexHandle {
     /// never be removed (found by the test of merged batches: a long-lived `Engine` left the
     /// merged segment of each batch behind). The handle's own index only reads.
     fn writing_index(&self) -> Result<Index> {
-        if !self.dir.join("meta.json").is_file() {
-            return Ok(self.index.clone()); // in memory: one list, shared by the clones
+        if self.in_memory {
+            return Ok(self.index.clone()); // one list, shared by the clones
         }
         let index = Index::open_in_dir(&self.dir).map_err(|e| tantivy_error(&self.dir, e))?;
         register_tokenizers(&index, self.features);
@@ -207,10 +211,10 @@ impl IndexHandle {
         Ok(writer)
     }
 
-    /// Merges the small segments of the index into a few large ones ([`compact`]), one group at
-    /// a time, after a batch is committed and its writer is done. `progress` is told how many
-    /// groups are done. Each merge is committed on its own: a failure or a crash leaves the
-    /// index as the last merge left it, complete.
+    /// Merges the small segments of the index into a few large ones ([`compact`]), after a
+    /// batch is committed and its writer is done. `progress` is told how many groups are done.
+    /// Each merge is committed on its own: a failure or a crash leaves the index as the last
+    /// merge left it, complete (the caller reports a failure as a warning).
     pub(crate) fn compact(&self, mut progress: impl FnMut(usize, usize)) -> Result<Option<sync::Merged>> {
         let tantivy = |e| tantivy_error(&self.dir, e);
         let started = std::time::Instant::now();
@@ -267,8 +271,8 @@ impl IndexHandle {
     /// (searches use looser bounds where a file is missing): it is a warning of the batch's
     /// report, not an error of a batch that was committed.
     pub(crate) fn refresh_maxima(&self, report: &mut sync::IndexReport) {
-        if !self.dir.join("meta.json").is_file() {
-            return; // an index in memory (the relevance benchmark's): nothing to store
+        if self.in_memory {
+            return; // nothing to store
         }
         let f = self.fields;
         let scored = [f.title, f.section, f.body, f.teaser_title, f.teaser_summary];

@@ -263,9 +263,9 @@ impl IndexHandle {
             // an index written by a version that did not merge after a batch, or without stored
             // maxima, gets them now (once: afterwards there is nothing to merge and no file missing)
             if options.merge {
-                report.merged = self.compact(|done, total| {
+                self.merge_small_segments(&mut report, &mut |done, total| {
                     progress(Progress { phase: Phase::Merging, done, total, bytes: 0 });
-                })?;
+                });
             }
             self.refresh_maxima(&mut report);
             report.elapsed_ms = started.elapsed().as_millis() as u64;
@@ -361,12 +361,25 @@ impl IndexHandle {
         self.commit(&mut writer)?;
         writer.wait_merging_threads().map_err(tantivy)?;
         if options.merge {
-            report.merged =
-                self.compact(|done, total| progress(Progress { phase: Phase::Merging, done, total, bytes }))?;
+            self.merge_small_segments(&mut report, &mut |done, total| {
+                progress(Progress { phase: Phase::Merging, done, total, bytes });
+            });
         }
         self.refresh_maxima(&mut report);
         report.elapsed_ms = started.elapsed().as_millis() as u64;
         Ok(report)
+    }
+
+    /// [`IndexHandle::compact`] after a committed batch, into `report`. A failure (disk full,
+    /// say) is a warning: the index is complete and answers correctly, only slower.
+    fn merge_small_segments(&self, report: &mut IndexReport, progress: &mut dyn FnMut(usize, usize)) {
+        match self.compact(progress) {
+            Ok(merged) => report.merged = merged,
+            Err(e) => report.warnings.push(format!(
+                "the index is complete, but merging its small segments failed ({e}); searches stay correct, \
+                 only slower; the next `index` run tries again"
+            )),
+        }
     }
 
     /// Writes articles that come from elsewhere than files (the relevance benchmark's data sets),
