@@ -262,12 +262,9 @@ impl IndexHandle {
         if nothing_to_do {
             // an index written by a version that did not merge after a batch, or without stored
             // maxima, gets them now (once: afterwards there is nothing to merge and no file missing)
-            if options.merge {
-                self.merge_small_segments(&mut report, &mut |done, total| {
-                    progress(Progress { phase: Phase::Merging, done, total, bytes: 0 });
-                });
-            }
-            self.refresh_maxima(&mut report);
+            self.after_commit(options, &mut report, &mut |done, total| {
+                progress(Progress { phase: Phase::Merging, done, total, bytes: 0 });
+            });
             report.elapsed_ms = started.elapsed().as_millis() as u64;
             return Ok(report);
         }
@@ -360,26 +357,29 @@ impl IndexHandle {
         progress(Progress { phase: Phase::Committing, done, total, bytes });
         self.commit(&mut writer)?;
         writer.wait_merging_threads().map_err(tantivy)?;
-        if options.merge {
-            self.merge_small_segments(&mut report, &mut |done, total| {
-                progress(Progress { phase: Phase::Merging, done, total, bytes });
-            });
-        }
-        self.refresh_maxima(&mut report);
+        self.after_commit(options, &mut report, &mut |done, total| {
+            progress(Progress { phase: Phase::Merging, done, total, bytes });
+        });
         report.elapsed_ms = started.elapsed().as_millis() as u64;
         Ok(report)
     }
 
-    /// [`IndexHandle::compact`] after a committed batch, into `report`. A failure (disk full,
-    /// say) is a warning: the index is complete and answers correctly, only slower.
-    fn merge_small_segments(&self, report: &mut IndexReport, progress: &mut dyn FnMut(usize, usize)) {
-        match self.compact(progress) {
-            Ok(merged) => report.merged = merged,
-            Err(e) => report.warnings.push(format!(
-                "the index is complete, but merging its small segments failed ({e}); searches stay correct, \
-                 only slower; the next `index` run tries again"
-            )),
+    /// The upkeep that follows a committed batch (or finds an older index without it): the small
+    /// segments merged ([`IndexHandle::compact`], unless `options` say not to; `progress` is told
+    /// the groups done), then the stored maxima of the segments written. Neither can cost an
+    /// article: a failure (disk full, say) is a warning of `report`, as the index is complete
+    /// and answers correctly, only slower.
+    fn after_commit(&self, options: &IndexOptions, report: &mut IndexReport, progress: &mut dyn FnMut(usize, usize)) {
+        if options.merge {
+            match self.compact(progress) {
+                Ok(merged) => report.merged = merged,
+                Err(e) => report.warnings.push(format!(
+                    "the index is complete, but merging its small segments failed ({e}); searches stay correct, \
+                     only slower; the next `index` run tries again"
+                )),
+            }
         }
+        self.refresh_maxima(report);
     }
 
     /// Writes articles that come from elsewhere than files (the relevance benchmark's data sets),
