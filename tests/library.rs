@@ -226,6 +226,29 @@ fn stats_describe_the_index() {
 }
 
 #[test]
+fn touched_files_keep_their_dates_and_sources_in_stats() {
+    // a copy or a checkout gives every file a new time and the same content: the run reads
+    // and hashes them, finds them unchanged and renews their records, which must still say
+    // when and where each article was published
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("c");
+    copy_corpus(&corpus);
+    let engine = Engine::create(dir.path().join("i")).unwrap();
+    engine.index_paths(&[&corpus], &IndexOptions::default()).unwrap();
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+    for entry in std::fs::read_dir(&corpus).unwrap() {
+        std::fs::File::options().write(true).open(entry.unwrap().path()).unwrap().set_modified(later).unwrap();
+    }
+    let report = engine.index_paths(&[&corpus], &IndexOptions::default()).unwrap();
+    assert_eq!((report.unchanged, report.parsed_files), (6, 0), "{report:?}");
+    let s = engine.stats().unwrap();
+    assert_eq!(s.earliest.map(|d| d.to_string()).as_deref(), Some("2025-01-10"));
+    assert_eq!(s.latest.map(|d| d.to_string()).as_deref(), Some("2025-07-31"));
+    assert_eq!(s.top_sources[0], ("社保网".to_string(), 2));
+    assert_eq!(s.top_sources.len(), 4, "{:?}", s.top_sources);
+}
+
+#[test]
 fn traditional_and_simplified_find_each_other_and_highlights_keep_the_page_form() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("c");

@@ -22,7 +22,7 @@ use std::time::{Instant, UNIX_EPOCH};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
@@ -277,10 +277,17 @@ impl IndexHandle {
         for path in removed.iter().chain(&stale) {
             writer.delete_term(file_term(f, path));
         }
-        for c in &touched {
-            if let Some(hash) = &c.hash {
-                writer.delete_term(Term::from_field_text(f.record, &c.path.to_string_lossy()));
-                writer.add_document(file_record(f, c.path, (c.size, c.mtime), Some(hash), None)).map_err(tantivy)?;
+        if !touched.is_empty() {
+            let searcher = self.reader.searcher();
+            for c in &touched {
+                if let Some(hash) = &c.hash {
+                    // the new time, and what the record said of the article (its date and
+                    // source, which `stats` reads): the article itself is not parsed again
+                    let facts = recorded_facts(&searcher, f, c.path).map_err(tantivy)?;
+                    writer.delete_term(Term::from_field_text(f.record, &c.path.to_string_lossy()));
+                    let record = file_record(f, c.path, (c.size, c.mtime), Some(hash), &facts);
+                    writer.add_document(record).map_err(tantivy)?;
+                }
             }
         }
 
@@ -685,6 +692,32 @@ pub(crate) fn mtime_ns(meta: &std::fs::Metadata) -> u64 {
         .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
 }
 
+/// What a file record says of its article, for statistics: its source and date.
+#[derive(Debug, Default, PartialEq)]
+struct Facts {
+    source: Option<String>,
+    date: Option<u64>,
+}
+
+impl Facts {
+    fn of(article: &Article) -> Facts {
+        Facts { source: article.source.clone(), date: article.date.map(|d| d.as_number()) }
+    }
+}
+
+/// The facts the record of `path` holds in the index (none when it has no record).
+fn recorded_facts(searcher: &tantivy::Searcher, f: Fields, path: &Path) -> tantivy::Result<Facts> {
+    let q = TermQuery::new(Term::from_field_text(f.record, &path.to_string_lossy()), IndexRecordOption::Basic);
+    let Some((_, address)) = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?.into_iter().next() else {
+        return Ok(Facts::default());
+    };
+    let doc: TantivyDocument = searcher.doc(address)?;
+    Ok(Facts {
+        source: doc.get_first(f.source).and_then(|v| v.as_str()).map(str::to_string),
+        date: doc.get_first(f.date).and_then(|v| v.as_u64()),
+    })
+}
+
 /// The record of one indexed file: its content hash and `(size, mtime)` stamp, and the
 /// article's date and source for statistics.
 fn file_record(
@@ -692,7 +725,7 @@ fn file_record(
     path: &Path,
     stamp: (u64, u64),
     hash: Option<&ContentHash>,
-    article: Option<&Article>,
+    facts: &Facts,
 ) -> TantivyDocument {
     let path = path.to_string_lossy();
     let mut record = TantivyDocument::default();
@@ -702,13 +735,11 @@ fn file_record(
     record.add_text(f.hash, hash.map(ContentHash::hex).unwrap_or_default());
     record.add_u64(f.size, stamp.0);
     record.add_u64(f.mtime, stamp.1);
-    if let Some(a) = article {
-        if let Some(s) = &a.source {
-            record.add_text(f.source, s);
-        }
-        if let Some(d) = a.date {
-            record.add_u64(f.date, d.as_number());
-        }
+    if let Some(s) = &facts.source {
+        record.add_text(f.source, s);
+    }
+    if let Some(d) = facts.date {
+        record.add_u64(f.date, d);
     }
     record
 }
@@ -804,7 +835,7 @@ fn documents(
         doc.add_u64(f.simhash2, h1);
         docs.push(doc);
     }
-    docs.push(file_record(f, path, stamp, hash, Some(article)));
+    docs.push(file_record(f, path, stamp, hash, &Facts::of(article)));
     docs
 }
 
