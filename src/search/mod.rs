@@ -297,12 +297,13 @@ impl IndexHandle {
             return Ok(None);
         }
         let known = stats.take_places();
-        let [passages, teasers] = query::Side::BOTH.map(|side| {
+        let side = |side: query::Side| {
             let scope = query::Scope { access: query::Access::Seek(&known), sides: std::slice::from_ref(&side) };
             query::build(&self.fields, &self.features, plan, minimum, scope)
-        });
+        };
+        let [passages, teasers] = query::Side::BOTH;
         let addresses: Vec<_> = top.into_iter().map(|(_, a)| a).collect();
-        let groups = collect::rescore(searcher, stats, &*passages, &*teasers, &addresses)?;
+        let groups = collect::rescore(searcher, stats, &*side(passages), || side(teasers), &addresses)?;
         let (groups, total) = collect::rank(groups, collect::Order::Score, needed, collapse);
         Ok((groups.len() >= needed).then_some((groups, total)))
     }
