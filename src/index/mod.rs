@@ -14,8 +14,11 @@ use serde::{Deserialize, Serialize};
 use tantivy::IndexSettings;
 use tantivy::directory::error::LockError;
 use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
+use tantivy::schema::IndexRecordOption;
 use tantivy::store::{Compressor, ZstdCompressor};
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError};
+use tantivy::{
+    DocAddress, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TERMINATED, TantivyDocument, TantivyError, Term,
+};
 
 use crate::analysis::{self, Features, GramTokenizer, Granularity, RepeatingTokenizer, ZhTokenizer};
 use crate::error::{Error, Result};
@@ -309,6 +312,23 @@ fn register_tokenizers(index: &Index, features: Features) {
         RepeatingTokenizer::new(ZhTokenizer::with_features(Granularity::Search, features)),
     );
     index.tokenizers().register(analysis::GRAM_TOKENIZER, GramTokenizer::new(features));
+}
+
+/// The first live document (in index order) holding `term`, which must be indexed.
+pub(crate) fn first_holding(searcher: &tantivy::Searcher, term: &Term) -> tantivy::Result<Option<DocAddress>> {
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let postings = segment.inverted_index(term.field())?.read_postings(term, IndexRecordOption::Basic)?;
+        let Some(mut postings) = postings else { continue };
+        let alive = segment.alive_bitset();
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                return Ok(Some(DocAddress::new(ord as u32, doc)));
+            }
+            doc = postings.advance();
+        }
+    }
+    Ok(None)
 }
 
 /// Hands the memory the allocator holds free back to the system. After indexing, glibc keeps

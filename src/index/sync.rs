@@ -22,11 +22,11 @@ use std::time::{Instant, UNIX_EPOCH};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tantivy::collector::{Collector, SegmentCollector, TopDocs};
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
 
 use super::IndexHandle;
 use super::lock::UpdateLock;
@@ -278,12 +278,12 @@ impl IndexHandle {
             writer.delete_term(file_term(f, path));
         }
         if !touched.is_empty() {
-            let searcher = self.reader.searcher();
-            for c in &touched {
+            // the new time, and what the record said of the article (its date and source, which
+            // `stats` reads): the article itself is not parsed again
+            let paths: Vec<&Path> = touched.iter().map(|c| c.path).collect();
+            let facts = recorded_facts(&self.reader.searcher(), f, &paths).map_err(tantivy)?;
+            for (c, facts) in touched.iter().zip(facts) {
                 if let Some(hash) = &c.hash {
-                    // the new time, and what the record said of the article (its date and
-                    // source, which `stats` reads): the article itself is not parsed again
-                    let facts = recorded_facts(&searcher, f, c.path).map_err(tantivy)?;
                     writer.delete_term(Term::from_field_text(f.record, &c.path.to_string_lossy()));
                     let record = file_record(f, c.path, (c.size, c.mtime), Some(hash), &facts);
                     writer.add_document(record).map_err(tantivy)?;
@@ -705,17 +705,44 @@ impl Facts {
     }
 }
 
-/// The facts the record of `path` holds in the index (none when it has no record).
-fn recorded_facts(searcher: &tantivy::Searcher, f: Fields, path: &Path) -> tantivy::Result<Facts> {
-    let q = TermQuery::new(Term::from_field_text(f.record, &path.to_string_lossy()), IndexRecordOption::Basic);
-    let Some((_, address)) = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?.into_iter().next() else {
-        return Ok(Facts::default());
-    };
-    let doc: TantivyDocument = searcher.doc(address)?;
-    Ok(Facts {
-        source: doc.get_first(f.source).and_then(|v| v.as_str()).map(str::to_string),
-        date: doc.get_first(f.date).and_then(|v| v.as_u64()),
-    })
+/// The facts the records of `paths` hold in the index (none for a path without a record), read
+/// from the date column and the source field's postings. Reading each record's stored document
+/// instead paged in nearly all of the stored text (records lie among the passages): renewing
+/// the records of 100k touched files took 4.8 s and a peak RSS of 441 MB, against 1.9 s and
+/// 271 MB when the facts were dropped.
+fn recorded_facts(searcher: &tantivy::Searcher, f: Fields, paths: &[&Path]) -> tantivy::Result<Vec<Facts>> {
+    let mut facts: Vec<Facts> = paths.iter().map(|_| Facts::default()).collect();
+    // per segment, the record documents wanted there and the path each stands for
+    let mut wanted: Vec<HashMap<DocId, usize>> = vec![HashMap::new(); searcher.segment_readers().len()];
+    for (i, path) in paths.iter().enumerate() {
+        let term = Term::from_field_text(f.record, &path.to_string_lossy());
+        if let Some(at) = super::first_holding(searcher, &term)? {
+            wanted[at.segment_ord as usize].insert(at.doc_id, i);
+        }
+    }
+    for (segment, wanted) in searcher.segment_readers().iter().zip(&wanted) {
+        if wanted.is_empty() {
+            continue;
+        }
+        let dates = segment.fast_fields().u64("date")?;
+        for (&doc, &i) in wanted {
+            facts[i].date = dates.first(doc);
+        }
+        // every source in the segment, walked once: each document holds at most one
+        let sources = segment.inverted_index(f.source)?;
+        let mut terms = sources.terms().stream()?;
+        while terms.advance() {
+            let Ok(source) = std::str::from_utf8(terms.key()) else { continue };
+            let mut postings = sources.read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
+            while postings.doc() != tantivy::TERMINATED {
+                if let Some(&i) = wanted.get(&postings.doc()) {
+                    facts[i].source = Some(source.to_string());
+                }
+                postings.advance();
+            }
+        }
+    }
+    Ok(facts)
 }
 
 /// The record of one indexed file: its content hash and `(size, mtime)` stamp, and the
