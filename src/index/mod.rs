@@ -14,11 +14,8 @@ use serde::{Deserialize, Serialize};
 use tantivy::IndexSettings;
 use tantivy::directory::error::LockError;
 use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
-use tantivy::schema::IndexRecordOption;
 use tantivy::store::{Compressor, ZstdCompressor};
-use tantivy::{
-    DocAddress, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TERMINATED, TantivyDocument, TantivyError, Term,
-};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError};
 
 use crate::analysis::{self, Features, GramTokenizer, Granularity, RepeatingTokenizer, ZhTokenizer};
 use crate::error::{Error, Result};
@@ -244,27 +241,27 @@ impl IndexHandle {
         // merged stay within one group's worth, which bounds the files mapped at once: the large
         // groups of a large index are merged one at a time (two at a time took a 300k build's
         // peak memory to 415 MB).
-        let mut merging: std::collections::VecDeque<(u64, tantivy::FutureResult<Option<tantivy::index::SegmentMeta>>)> =
-            Default::default();
+        type Merge = (u64, tantivy::FutureResult<Option<tantivy::index::SegmentMeta>>);
+        let mut merging: std::collections::VecDeque<Merge> = Default::default();
         let (mut done, mut in_flight) = (0, 0);
+        // waits for the oldest merge running (its documents no longer in flight)
+        let mut finish = |(held, merge): Merge, in_flight: &mut u64| -> Result<()> {
+            merge.wait().map_err(tantivy)?;
+            *in_flight -= held;
+            done += 1;
+            progress(done, groups.len());
+            Ok(())
+        };
         for (docs, group) in &groups {
-            while !merging.is_empty()
-                && (in_flight + docs > compact::TARGET_DOCS || merging.len() >= rayon::current_num_threads())
-            {
-                if let Some((held, merge)) = merging.pop_front() {
-                    merge.wait().map_err(tantivy)?;
-                    in_flight -= held;
-                    done += 1;
-                    progress(done, groups.len());
-                }
+            while in_flight + docs > compact::TARGET_DOCS || merging.len() >= rayon::current_num_threads() {
+                let Some(oldest) = merging.pop_front() else { break };
+                finish(oldest, &mut in_flight)?;
             }
             merging.push_back((*docs, writer.merge(group)));
             in_flight += docs;
         }
-        for (_, merge) in merging {
-            merge.wait().map_err(tantivy)?;
-            done += 1;
-            progress(done, groups.len());
+        while let Some(oldest) = merging.pop_front() {
+            finish(oldest, &mut in_flight)?;
         }
         writer.garbage_collect_files().wait().map_err(tantivy)?;
         writer.wait_merging_threads().map_err(tantivy)?;
@@ -312,23 +309,6 @@ fn register_tokenizers(index: &Index, features: Features) {
         RepeatingTokenizer::new(ZhTokenizer::with_features(Granularity::Search, features)),
     );
     index.tokenizers().register(analysis::GRAM_TOKENIZER, GramTokenizer::new(features));
-}
-
-/// The first live document (in index order) holding `term`, which must be indexed.
-pub(crate) fn first_holding(searcher: &tantivy::Searcher, term: &Term) -> tantivy::Result<Option<DocAddress>> {
-    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-        let postings = segment.inverted_index(term.field())?.read_postings(term, IndexRecordOption::Basic)?;
-        let Some(mut postings) = postings else { continue };
-        let alive = segment.alive_bitset();
-        let mut doc = postings.doc();
-        while doc != TERMINATED {
-            if alive.is_none_or(|a| a.is_alive(doc)) {
-                return Ok(Some(DocAddress::new(ord as u32, doc)));
-            }
-            doc = postings.advance();
-        }
-    }
-    Ok(None)
 }
 
 /// Hands the memory the allocator holds free back to the system. After indexing, glibc keeps
