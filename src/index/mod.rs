@@ -237,10 +237,10 @@ impl IndexHandle {
             index.writer_with_num_threads(1, 15 * 1024 * 1024).map_err(tantivy)?;
         writer.set_merge_policy(Box::new(NoMergePolicy));
         progress(0, groups.len());
-        // Merges run side by side (a merge is one thread's work) as long as the documents being
-        // merged stay within one group's worth, which bounds the files mapped at once: the large
-        // groups of a large index are merged one at a time (two at a time took a 300k build's
-        // peak memory to 415 MB).
+        // Merges run side by side (a merge is one thread's work, and this step comes after the
+        // indexing threads are done), as long as the documents being merged stay within
+        // [`compact::IN_FLIGHT_DOCS`], which bounds the files mapped at once: two large groups
+        // at a time.
         type Merge = (u64, tantivy::FutureResult<Option<tantivy::index::SegmentMeta>>);
         let mut merging: std::collections::VecDeque<Merge> = Default::default();
         let (mut done, mut in_flight) = (0, 0);
@@ -253,7 +253,7 @@ impl IndexHandle {
             Ok(())
         };
         for (docs, group) in &groups {
-            while in_flight + docs > compact::TARGET_DOCS || merging.len() >= rayon::current_num_threads() {
+            while in_flight + docs > compact::IN_FLIGHT_DOCS || merging.len() >= rayon::current_num_threads() {
                 let Some(oldest) = merging.pop_front() else { break };
                 finish(oldest, &mut in_flight)?;
             }
