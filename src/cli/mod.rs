@@ -98,8 +98,8 @@ enum Command {
         #[arg(long, value_name = "SIZE", default_value = "8M", value_parser = parse_size)]
         max_file_size: u64,
         /// Leave the segments as the batch wrote them: by default the small segments are merged
-        /// into a few large ones afterwards (a 100k-article build: 14 segments into 4 in about 7 s;
-        /// searches then answer 6-20% sooner)
+        /// into a few large ones afterwards (a 100k-article build: 14 segments into 4 in about
+        /// 3.5 s; searches then answer 6-20% sooner)
         #[arg(long)]
         no_merge: bool,
         /// No progress line on stderr
