@@ -596,6 +596,11 @@ fn a_batch_merges_its_segments_with_the_same_answers_and_no_file_left_behind() {
         assert!(report.warnings.iter().any(|w| w.contains("merging its small segments failed")), "{report:?}");
         assert!(all(&apart, "医保").0 > 0);
     }
+    // a dry run writes nothing, not even the merge that is waiting
+    let left = segments("apart");
+    let report = apart.index_paths(&[&corpus], &IndexOptions { dry_run: true, ..IndexOptions::default() }).unwrap();
+    assert_eq!(report.merged, None);
+    assert_eq!(segments("apart"), left);
     // segments left apart (by --no-merge, or by a version that did not merge) are merged by the
     // next run, even one with nothing to index; after that there is nothing left to merge
     let report = apart.index_paths(&[&corpus], &IndexOptions::default()).unwrap();
