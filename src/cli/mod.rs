@@ -91,7 +91,10 @@ enum Command {
         /// Print the summary as one JSON document
         #[arg(long)]
         json: bool,
-        /// Memory budget of the index writer, in MB; peak memory stays near it however large the corpus
+        /// Memory budget of the index writer, in MB. Peak memory does not grow with the corpus:
+        /// a 100k-article build peaks at about 340 MB at the default, in the merges that follow
+        /// the batch (a smaller budget makes smaller segments, which the batch merges as it goes:
+        /// 300 MB at 64)
         #[arg(long, value_name = "MB", default_value_t = 128)]
         memory: usize,
         /// Skip files larger than this (bytes, or with a K, M or G suffix)
