@@ -1,6 +1,7 @@
 //! The on-disk index: schema, opening and creating, incremental batch updates, statistics.
 
 mod compact;
+mod facts;
 pub mod lock;
 pub mod maxima;
 pub mod schema;

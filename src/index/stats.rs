@@ -5,10 +5,11 @@ use std::collections::HashMap;
 use serde::Serialize;
 use tantivy::collector::{Count, DocSetCollector};
 use tantivy::query::TermQuery;
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{TantivyDocument, Term};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Term};
 
 use super::IndexHandle;
+use super::facts::Facts;
 use super::schema::kind;
 use crate::article::Date;
 use crate::error::{Error, Result};
@@ -45,12 +46,12 @@ impl IndexHandle {
         let file_docs = searcher.search(&files_q, &DocSetCollector).map_err(tantivy)?;
         let mut sources: HashMap<String, usize> = HashMap::new();
         let (mut earliest, mut latest): (Option<Date>, Option<Date>) = (None, None);
-        for addr in &file_docs {
-            let doc: TantivyDocument = searcher.doc(*addr).map_err(tantivy)?;
-            if let Some(s) = doc.get_first(f.source).and_then(|v| v.as_str()) {
-                *sources.entry(s.to_string()).or_default() += 1;
+        let records: Vec<Option<DocAddress>> = file_docs.iter().copied().map(Some).collect();
+        for facts in Facts::of_records(&searcher, f, &records).map_err(tantivy)? {
+            if let Some(s) = facts.source {
+                *sources.entry(s).or_default() += 1;
             }
-            if let Some(d) = doc.get_first(f.date).and_then(|v| v.as_u64()).and_then(Date::from_number) {
+            if let Some(d) = facts.date.and_then(Date::from_number) {
                 earliest = Some(earliest.map_or(d, |e| e.min(d)));
                 latest = Some(latest.map_or(d, |l| l.max(d)));
             }
