@@ -188,10 +188,7 @@ pub fn rescore(
         sides[side].push(a.doc_id);
     }
     let passages = passages.weight(scoring())?;
-    let teasers = match by_segment.iter().any(|[_, t]| !t.is_empty()) {
-        true => Some(teasers().weight(scoring())?),
-        false => None,
-    };
+    let teasers = by_segment.iter().any(|[_, t]| !t.is_empty()).then(|| teasers().weight(scoring())).transpose()?;
     let weights = [Some(&passages), teasers.as_ref()];
     // segment by segment, shared out among rayon's threads; the fruits stay in segment order
     let segments: Vec<(usize, [Vec<DocId>; 2])> =
