@@ -3,6 +3,7 @@
 #
 #   bash benches/compare/run.sh N [RUNS]   e.g. bash benches/compare/run.sh 100000 3
 #   bash benches/compare/run.sh --smoke    tiny corpus, one run each: checks that every step works
+#                                          (and the build's floor, benches/compare/floor.rs)
 #
 # What it does, all under ${BENCH_DIR:-/tmp/baoxian-compare}:
 #   1. a Python venv with the pinned peers (benches/compare/requirements.txt), made once;
@@ -42,13 +43,21 @@ fi
 # Release builds even for the smoke run: tantivy 0.27 trips one of its own debug assertions on
 # the naive peer's phrase queries (quickwit-oss/tantivy#2811, a backward seek release builds
 # tolerate), and the smoke run should exercise the programs that are measured.
-cargo build --locked --release --quiet --bin baoxian --example gencorpus --example naive --example querybench
+cargo build --locked --release --quiet --bin baoxian --example gencorpus --example naive --example querybench \
+  --example floor
 bin=target/release
 
 corpus="$dir/corpus-$n"
 if [ ! -f "$corpus/articles.jsonl" ]; then
   rm -rf "$corpus"
   "$bin/examples/gencorpus" --seed 42 --count "$n" --out "$corpus" >&2
+fi
+
+if [ -n "$smoke" ]; then
+  # the build's floor (BENCHMARKS.md): tantivy alone on the build's documents, both ways
+  for tokens in analyzer given; do
+    "$bin/examples/floor" --pages "$corpus/pages" --out "$dir/work-$n/floor" --tokens "$tokens" >&2
+  done
 fi
 
 args=(--bin-dir "$bin" --corpus "$corpus" --work "$dir/work-$n" --runs "$runs" --peer-runs "$peer_runs"

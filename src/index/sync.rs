@@ -324,13 +324,7 @@ impl IndexHandle {
                 .map(|(c, plan)| {
                     let outcome = std::fs::read(c.path)
                         .map_err(|e| Problem::Failed(format!("cannot read: {e}")))
-                        .and_then(|content| {
-                            let hash = ContentHash::of(&content);
-                            ingest::parse_file(c.path, &content).map(|a| {
-                                let fingerprint = super::simhash::simhash(&article_text(&a));
-                                (a, hash, content.len() as u64, fingerprint)
-                            })
-                        });
+                        .and_then(|content| parse(c.path, &content));
                     (*c, plan, outcome)
                 })
                 .collect();
@@ -739,7 +733,26 @@ fn file_record(
     record
 }
 
-/// The tantivy documents of one article file: its passages, its teasers and its file record.
+/// What a batch makes of a file's content: the article, the content's hash, its length and the
+/// article's near-duplicate fingerprint.
+fn parse(path: &Path, content: &[u8]) -> std::result::Result<(Article, ContentHash, u64, [u64; 2]), Problem> {
+    let hash = ContentHash::of(content);
+    ingest::parse_file(path, content).map(|a| {
+        let fingerprint = super::simhash::simhash(&article_text(&a));
+        (a, hash, content.len() as u64, fingerprint)
+    })
+}
+
+/// The tantivy documents a batch writes for a file's content (its passages, its teasers and its
+/// file record, the record with a modification time of 0), or why it writes none. For
+/// benchmarks that time the parts of a build on their own (`benches/compare/floor.rs`).
+#[doc(hidden)]
+pub fn file_documents(f: Fields, path: &Path, content: &[u8]) -> std::result::Result<Vec<TantivyDocument>, String> {
+    let (article, hash, len, fingerprint) =
+        parse(path, content).map_err(|(Problem::Skipped(why) | Problem::Failed(why))| why)?;
+    Ok(documents(f, path, (len, 0), Some(&hash), &article, fingerprint))
+}
+
 /// The text an article's near-duplicate fingerprint is taken over: title, headings, answers.
 fn article_text(article: &Article) -> String {
     let mut text = article.title.clone();
@@ -752,6 +765,7 @@ fn article_text(article: &Article) -> String {
     text
 }
 
+/// The tantivy documents of one article file: its passages, its teasers and its file record.
 fn documents(
     f: Fields,
     path: &Path,

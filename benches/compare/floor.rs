@@ -1,0 +1,204 @@
+//! The floor of a baoxian build: how long tantivy alone takes to index the documents a build
+//! writes, with everything before it (walking, reading, decoding, parsing, fingerprints) done in
+//! advance and, with `--tokens given`, the analysis too.
+//!
+//! The pages are read and turned into the batch's own documents (`file_documents`: passages,
+//! teasers, file records) first, untimed by the indexing figure. Then a fresh index is written
+//! with the build's settings (writer threads, memory budget, merge policy, stored-text blocks):
+//!
+//! - `--tokens analyzer`: the documents as the build hands them to tantivy, analysed by
+//!   baoxian's tokenizers on tantivy's indexing threads (the build minus the page side);
+//! - `--tokens given`: every analysed text replaced by its tokens joined with spaces, indexed by
+//!   tantivy's whitespace tokenizer (the same terms, the same counts; positions count tokens
+//!   instead of characters), the original text stored beside it as the build stores it. What
+//!   is left is tantivy's own work: no build of these documents on this machine can be faster.
+//!
+//! ```sh
+//! cargo run --release --example floor -- --pages /tmp/baoxian-compare/corpus-100000/pages --out /tmp/floor --tokens given
+//! ```
+//!
+//! Holds every document in memory (about 3 GB at 100,000 pages): a benchmark, not a product path.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use baoxian::analysis::{Features, GramTokenizer, Granularity, ZhTokenizer};
+use baoxian::index::schema;
+use clap::{Parser, ValueEnum};
+use rayon::prelude::*;
+use tantivy::schema::{Field, FieldEntry, FieldType, OwnedValue, STORED, Schema, Value};
+use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument};
+
+#[derive(Parser)]
+#[command(about = "Time tantivy alone on the documents of a baoxian build")]
+struct Args {
+    /// Folder of article pages (as the build walks them)
+    #[arg(long)]
+    pages: PathBuf,
+    /// Folder to write the index into (emptied first)
+    #[arg(long)]
+    out: PathBuf,
+    /// Who analyses the text: baoxian's tokenizers inside tantivy, or nobody (tokens given)
+    #[arg(long, value_enum, default_value_t = Tokens::Given)]
+    tokens: Tokens,
+    /// Writer memory budget in MB, as `baoxian index --memory`
+    #[arg(long, default_value_t = 128)]
+    memory: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Tokens {
+    Analyzer,
+    Given,
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = Args::parse();
+    let (real, f) = schema::build();
+    let features = Features::default();
+    baoxian::analysis::expect_text(&features, u64::MAX);
+
+    let mut paths: Vec<PathBuf> = walkdir::WalkDir::new(&args.pages)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    paths.sort();
+    let started = Instant::now();
+    let parsed: Vec<(u64, Vec<TantivyDocument>)> = paths
+        .par_iter()
+        .filter_map(|p| {
+            let content = std::fs::read(p).ok()?;
+            let docs = baoxian::index::sync::file_documents(f, p, &content).ok()?;
+            Some((content.len() as u64, docs))
+        })
+        .collect();
+    let bytes: u64 = parsed.iter().map(|(n, _)| n).sum();
+    let count: usize = parsed.iter().map(|(_, d)| d.len()).sum();
+    eprintln!(
+        "pages read and parsed: {} of {} files, {:.1} MB, {count} documents, {:.2} s",
+        parsed.len(),
+        paths.len(),
+        bytes as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
+
+    // the analysed fields, and how each is cut
+    let zh = ZhTokenizer::with_features(Granularity::Search, features);
+    let grams = GramTokenizer::new(features);
+    let analysed = [f.title, f.section, f.body, f.teaser_title, f.teaser_summary, f.grams];
+    let mut text_bytes = [0usize; 6];
+    for doc in parsed.iter().flat_map(|(_, d)| d) {
+        for (field, value) in doc.field_values() {
+            if let (Some(i), Some(text)) = (analysed.iter().position(|a| *a == field), value.as_str()) {
+                text_bytes[i] += text.len();
+            }
+        }
+    }
+    let names = ["title", "section", "body", "teaser_title", "teaser_summary", "grams"];
+    let listed: Vec<String> = names.iter().zip(text_bytes).map(|(n, b)| format!("{n} {:.1}", b as f64 / 1e6)).collect();
+    eprintln!("text analysed: {:.1} MB ({} MB)", text_bytes.iter().sum::<usize>() as f64 / 1e6, listed.join(", "));
+    let (schema, stored_as) = match args.tokens {
+        Tokens::Analyzer => (real.clone(), Vec::new()),
+        Tokens::Given => given_schema(&real, &analysed),
+    };
+    let started = Instant::now();
+    let docs: Vec<TantivyDocument> = match args.tokens {
+        Tokens::Analyzer => parsed.into_iter().flat_map(|(_, d)| d).collect(),
+        Tokens::Given => parsed
+            .into_par_iter()
+            .flat_map_iter(|(_, d)| d)
+            .map(|doc| {
+                let mut given = TantivyDocument::default();
+                for (field, value) in doc.field_values() {
+                    let text = value.as_str();
+                    match (analysed.iter().position(|a| *a == field), text) {
+                        (Some(i), Some(text)) => {
+                            let tokens = if field == f.grams { grams.tokens(text) } else { zh.tokens(text) };
+                            let joined: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+                            given.add_text(field, joined.join(" "));
+                            if let Some(Some(stored)) = stored_as.get(i) {
+                                given.add_text(*stored, text);
+                            }
+                        }
+                        _ => given.add_field_value(field, &OwnedValue::from(value)),
+                    }
+                }
+                given
+            })
+            .collect(),
+    };
+    if args.tokens == Tokens::Given {
+        eprintln!("texts analysed in advance: {:.2} s", started.elapsed().as_secs_f64());
+    }
+
+    let _ = std::fs::remove_dir_all(&args.out);
+    std::fs::create_dir_all(&args.out)?;
+    let settings = IndexSettings {
+        docstore_compression: Compressor::Zstd(ZstdCompressor { compression_level: Some(3) }),
+        docstore_blocksize: 32_768,
+        ..IndexSettings::default()
+    };
+    let index = Index::builder().schema(schema).settings(settings).create_in_dir(&args.out)?;
+    index.tokenizers().register(
+        baoxian::analysis::INDEX_TOKENIZER,
+        baoxian::analysis::RepeatingTokenizer::new(ZhTokenizer::with_features(Granularity::Search, features)),
+    );
+    index.tokenizers().register(baoxian::analysis::GRAM_TOKENIZER, grams);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let started = Instant::now();
+    let mut writer: IndexWriter<TantivyDocument> =
+        index.writer_with_num_threads(threads, args.memory.max(15 * threads) << 20)?;
+    let mut policy = tantivy::indexer::LogMergePolicy::default();
+    policy.set_max_docs_before_merge(50_000); // as the build's writer
+    writer.set_merge_policy(Box::new(policy));
+    for doc in docs {
+        writer.add_document(doc)?;
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    let seconds = started.elapsed().as_secs_f64();
+    let segments = index.searchable_segment_metas()?.len();
+    eprintln!(
+        "tantivy indexing ({}): {seconds:.2} s, {segments} segments, {:.1} MB of files per second",
+        match args.tokens {
+            Tokens::Analyzer => "baoxian's tokenizers on its threads",
+            Tokens::Given => "tokens given",
+        },
+        bytes as f64 / 1e6 / seconds
+    );
+    Ok(())
+}
+
+/// The build's schema with the analysed fields indexed from given tokens (tantivy's whitespace
+/// tokenizer) and not stored; a stored-only field of the same name plus `#stored` takes the
+/// original text of each field the build stores. Returns the schema and, per analysed field,
+/// its stored twin.
+fn given_schema(real: &Schema, analysed: &[Field]) -> (Schema, Vec<Option<Field>>) {
+    let mut b = Schema::builder();
+    let mut stored = Vec::new();
+    for (field, entry) in real.fields() {
+        match entry.field_type() {
+            FieldType::Str(options) if analysed.contains(&field) => {
+                let indexing = options.get_indexing_options().cloned().map(|i| i.set_tokenizer("whitespace"));
+                let mut given = tantivy::schema::TextOptions::default();
+                if let Some(indexing) = indexing {
+                    given = given.set_indexing_options(indexing);
+                }
+                b.add_field(FieldEntry::new_text(entry.name().to_string(), given));
+                stored.push((field, options.is_stored().then(|| format!("{}#stored", entry.name()))));
+            }
+            _ => {
+                b.add_field(entry.clone());
+            }
+        }
+    }
+    let twins: std::collections::HashMap<Field, Field> = stored
+        .iter()
+        .filter_map(|(field, name)| name.as_ref().map(|n| (*field, b.add_text_field(n, STORED))))
+        .collect();
+    let schema = b.build();
+    (schema, analysed.iter().map(|a| twins.get(a).copied()).collect())
+}
