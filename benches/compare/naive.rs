@@ -48,6 +48,10 @@ enum Command {
         queries: PathBuf,
         #[arg(long, default_value_t = 5)]
         rounds: usize,
+        /// Search the segments on this many threads (tantivy's multi-thread executor); the
+        /// comparison uses one, as a first program would
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
     },
     /// One query, as a command-line user would run it
     Search {
@@ -171,8 +175,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             writer.wait_merging_threads()?;
             eprintln!("indexed {n} articles");
         }
-        Command::Queries { index: dir, queries, rounds } => {
-            let index = open(&dir)?;
+        Command::Queries { index: dir, queries, rounds, threads } => {
+            let mut index = open(&dir)?;
+            if threads > 1 {
+                index.set_multithread_executor(threads)?;
+            }
             let schema = index.schema();
             let fields = vec![schema.get_field("title")?, schema.get_field("body")?];
             let searcher = index.reader()?.searcher();
