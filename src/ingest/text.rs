@@ -51,7 +51,18 @@ pub fn parse(text: &str) -> Option<Article> {
     }
 
     let rest = &rest[body_start..];
-    let end = rest.iter().position(|l| meta::is_teaser_marker(l) || run_on_links(l).is_some()).unwrap_or(rest.len());
+    // the answer ends at a teaser marker or at the first run-on link list, whose entries are
+    // kept for the teasers (reading a link list is most of the cost of a plain-text page)
+    let mut links = None;
+    let end = rest
+        .iter()
+        .position(|l| {
+            meta::is_teaser_marker(l) || {
+                links = run_on_links(l);
+                links.is_some()
+            }
+        })
+        .unwrap_or(rest.len());
     let blocks: Vec<Block> = rest[..end]
         .iter()
         .filter(|l| !meta::is_boilerplate(l))
@@ -61,7 +72,7 @@ pub fn parse(text: &str) -> Option<Article> {
         })
         .collect();
     article.sections = meta::sections_from_blocks(&blocks);
-    article.teasers = teasers(&rest[end..]);
+    article.teasers = teasers(&rest[end..], links);
     Some(article)
 }
 
@@ -92,11 +103,12 @@ fn run_on_links(line: &str) -> Option<Vec<Teaser>> {
 
 /// Teasers in the tail of a page: blocks of title, summary lines and a closing
 /// `category date` line, and run-on link lists. Anything else there (tag clouds, footers) is dropped.
-fn teasers(lines: &[&str]) -> Vec<Teaser> {
+/// `first_links`: the entries of the first line, when it is a run-on link list already read.
+fn teasers(lines: &[&str], mut first_links: Option<Vec<Teaser>>) -> Vec<Teaser> {
     let mut out = Vec::new();
     let mut pending: Vec<&str> = Vec::new();
     for line in lines {
-        if let Some(items) = run_on_links(line) {
+        if let Some(items) = first_links.take().or_else(|| run_on_links(line)) {
             out.extend(items);
             pending.clear();
         } else if let Some(c) = TEASER_END_RE.captures(line) {
