@@ -19,6 +19,7 @@
 //!
 //! Holds every document in memory (about 3 GB at 100,000 pages): a benchmark, not a product path.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -27,8 +28,7 @@ use baoxian::index::schema;
 use clap::{Parser, ValueEnum};
 use rayon::prelude::*;
 use tantivy::schema::{Field, FieldEntry, FieldType, OwnedValue, STORED, Schema, Value};
-use tantivy::store::{Compressor, ZstdCompressor};
-use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument};
+use tantivy::{Index, TantivyDocument};
 
 #[derive(Parser)]
 #[command(about = "Time tantivy alone on the documents of a baoxian build")]
@@ -65,6 +65,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .filter(|e| e.file_type().is_file())
         .map(|e| e.into_path())
         .collect();
+    if paths.is_empty() {
+        return Err(format!("{}: no files to index (is it a folder of article pages?)", args.pages.display()).into());
+    }
     paths.sort();
     let started = Instant::now();
     let parsed: Vec<(u64, Vec<TantivyDocument>)> = paths
@@ -97,11 +100,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     }
-    let names = ["title", "section", "body", "teaser_title", "teaser_summary", "grams"];
-    let listed: Vec<String> = names.iter().zip(text_bytes).map(|(n, b)| format!("{n} {:.1}", b as f64 / 1e6)).collect();
+    let listed: Vec<String> = analysed
+        .iter()
+        .zip(text_bytes)
+        .map(|(field, b)| format!("{} {:.1}", real.get_field_name(*field), b as f64 / 1e6))
+        .collect();
     eprintln!("text analysed: {:.1} MB ({} MB)", text_bytes.iter().sum::<usize>() as f64 / 1e6, listed.join(", "));
-    let (schema, stored_as) = match args.tokens {
-        Tokens::Analyzer => (real.clone(), Vec::new()),
+    let (schema, twins) = match args.tokens {
+        Tokens::Analyzer => (real.clone(), HashMap::new()),
         Tokens::Given => given_schema(&real, &analysed),
     };
     let started = Instant::now();
@@ -113,13 +119,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .map(|doc| {
                 let mut given = TantivyDocument::default();
                 for (field, value) in doc.field_values() {
-                    let text = value.as_str();
-                    match (analysed.iter().position(|a| *a == field), text) {
-                        (Some(i), Some(text)) => {
+                    match value.as_str() {
+                        Some(text) if analysed.contains(&field) => {
                             let tokens = if field == f.grams { grams.tokens(text) } else { zh.tokens(text) };
                             let joined: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
                             given.add_text(field, joined.join(" "));
-                            if let Some(Some(stored)) = stored_as.get(i) {
+                            if let Some(stored) = twins.get(&field) {
                                 given.add_text(*stored, text);
                             }
                         }
@@ -136,24 +141,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let _ = std::fs::remove_dir_all(&args.out);
     std::fs::create_dir_all(&args.out)?;
-    let settings = IndexSettings {
-        docstore_compression: Compressor::Zstd(ZstdCompressor { compression_level: Some(3) }),
-        docstore_blocksize: 32_768,
-        ..IndexSettings::default()
-    };
-    let index = Index::builder().schema(schema).settings(settings).create_in_dir(&args.out)?;
-    index.tokenizers().register(
-        baoxian::analysis::INDEX_TOKENIZER,
-        baoxian::analysis::RepeatingTokenizer::new(ZhTokenizer::with_features(Granularity::Search, features)),
-    );
-    index.tokenizers().register(baoxian::analysis::GRAM_TOKENIZER, grams);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    // the build's settings, tokenizers and writer (threads, budget, merge policy)
+    let index = Index::builder().schema(schema).settings(baoxian::index::settings()).create_in_dir(&args.out)?;
+    baoxian::index::register_tokenizers(&index, features);
     let started = Instant::now();
-    let mut writer: IndexWriter<TantivyDocument> =
-        index.writer_with_num_threads(threads, args.memory.max(15 * threads) << 20)?;
-    let mut policy = tantivy::indexer::LogMergePolicy::default();
-    policy.set_max_docs_before_merge(50_000); // as the build's writer
-    writer.set_merge_policy(Box::new(policy));
+    let mut writer = baoxian::index::batch_writer(&index, args.memory)?;
     for doc in docs {
         writer.add_document(doc)?;
     }
@@ -174,9 +166,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// The build's schema with the analysed fields indexed from given tokens (tantivy's whitespace
 /// tokenizer) and not stored; a stored-only field of the same name plus `#stored` takes the
-/// original text of each field the build stores. Returns the schema and, per analysed field,
-/// its stored twin.
-fn given_schema(real: &Schema, analysed: &[Field]) -> (Schema, Vec<Option<Field>>) {
+/// original text of each field the build stores. Every field keeps its number (the twins come
+/// last). Returns the schema and the stored twin of each analysed field the build stores.
+fn given_schema(real: &Schema, analysed: &[Field]) -> (Schema, HashMap<Field, Field>) {
     let mut b = Schema::builder();
     let mut stored = Vec::new();
     for (field, entry) in real.fields() {
@@ -188,17 +180,15 @@ fn given_schema(real: &Schema, analysed: &[Field]) -> (Schema, Vec<Option<Field>
                     given = given.set_indexing_options(indexing);
                 }
                 b.add_field(FieldEntry::new_text(entry.name().to_string(), given));
-                stored.push((field, options.is_stored().then(|| format!("{}#stored", entry.name()))));
+                if options.is_stored() {
+                    stored.push((field, format!("{}#stored", entry.name())));
+                }
             }
             _ => {
                 b.add_field(entry.clone());
             }
         }
     }
-    let twins: std::collections::HashMap<Field, Field> = stored
-        .iter()
-        .filter_map(|(field, name)| name.as_ref().map(|n| (*field, b.add_text_field(n, STORED))))
-        .collect();
-    let schema = b.build();
-    (schema, analysed.iter().map(|a| twins.get(a).copied()).collect())
+    let twins = stored.into_iter().map(|(field, name)| (field, b.add_text_field(&name, STORED))).collect();
+    (b.build(), twins)
 }

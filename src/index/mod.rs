@@ -149,18 +149,11 @@ impl IndexHandle {
 
     fn create_in(dir: &Path, features: Features) -> Result<IndexHandle> {
         let (schema, fields) = schema::build();
-        // Stored text in zstd blocks of 32 KB. zstd is 15% smaller than lz4 in 16 KB blocks (10k
-        // generated articles). Each answer shown decompresses its block: 32 KB instead of 64 KB
-        // answers the benchmark queries with p50 8-12% lower (100k, interleaved copies), for an
-        // index 1.38x -> 1.43x the text at 100k and 1.42x -> 1.47x at 10k (target: 1.5x; with
-        // 14 unmerged segments it went over at 10k). Existing indexes keep the size they have.
-        let settings = IndexSettings {
-            docstore_compression: Compressor::Zstd(ZstdCompressor { compression_level: Some(3) }),
-            docstore_blocksize: 32_768,
-            ..IndexSettings::default()
-        };
-        let index =
-            Index::builder().schema(schema).settings(settings).create_in_dir(dir).map_err(|e| tantivy_error(dir, e))?;
+        let index = Index::builder()
+            .schema(schema)
+            .settings(settings())
+            .create_in_dir(dir)
+            .map_err(|e| tantivy_error(dir, e))?;
         Self::with_index(dir, index, fields, features)
     }
 
@@ -202,17 +195,7 @@ impl IndexHandle {
     }
 
     pub(crate) fn writer(&self, memory_mb: usize) -> Result<IndexWriter<TantivyDocument>> {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-        let budget = memory_mb.max(15 * threads) * 1024 * 1024;
-        let writer =
-            self.writing_index()?.writer_with_num_threads(threads, budget).map_err(|e| tantivy_error(&self.dir, e))?;
-        // Merging large segments holds them all in memory at once: peak memory then grows with the
-        // corpus (measured: 688 MB instead of 265 MB for 100k articles at --memory 128). Only the
-        // small segments that incremental runs leave behind are merged.
-        let mut policy = LogMergePolicy::default();
-        policy.set_max_docs_before_merge(MAX_DOCS_MERGED);
-        writer.set_merge_policy(Box::new(policy));
-        Ok(writer)
+        batch_writer(&self.writing_index()?, memory_mb).map_err(|e| tantivy_error(&self.dir, e))
     }
 
     /// Merges the small segments of the index into a few large ones ([`compact`]), after a
@@ -304,7 +287,40 @@ impl IndexHandle {
     }
 }
 
-fn register_tokenizers(index: &Index, features: Features) {
+/// The settings of the indexes baoxian creates: stored text in zstd blocks of 32 KB. zstd is 15%
+/// smaller than lz4 in 16 KB blocks (10k generated articles). Each answer shown decompresses its
+/// block: 32 KB instead of 64 KB answers the benchmark queries with p50 8-12% lower (100k,
+/// interleaved copies), for an index 1.38x -> 1.43x the text at 100k and 1.42x -> 1.47x at 10k
+/// (target: 1.5x; with 14 unmerged segments it went over at 10k). Existing indexes keep the size
+/// they have. Public for the benchmarks that build indexes as baoxian does (`benches/compare/floor.rs`).
+#[doc(hidden)]
+pub fn settings() -> IndexSettings {
+    IndexSettings {
+        docstore_compression: Compressor::Zstd(ZstdCompressor { compression_level: Some(3) }),
+        docstore_blocksize: 32_768,
+        ..IndexSettings::default()
+    }
+}
+
+/// The writer of a batch: one indexing thread per core (at most 8) sharing `memory_mb`. Public
+/// for the benchmarks, as [`settings`].
+#[doc(hidden)]
+pub fn batch_writer(index: &Index, memory_mb: usize) -> tantivy::Result<IndexWriter<TantivyDocument>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let budget = memory_mb.max(15 * threads) * 1024 * 1024;
+    let writer = index.writer_with_num_threads(threads, budget)?;
+    // Merging large segments holds them all in memory at once: peak memory then grows with the
+    // corpus (measured: 688 MB instead of 265 MB for 100k articles at --memory 128). Only the
+    // small segments that incremental runs leave behind are merged.
+    let mut policy = LogMergePolicy::default();
+    policy.set_max_docs_before_merge(MAX_DOCS_MERGED);
+    writer.set_merge_policy(Box::new(policy));
+    Ok(writer)
+}
+
+/// Registers baoxian's tokenizers with `index`. Public for the benchmarks, as [`settings`].
+#[doc(hidden)]
+pub fn register_tokenizers(index: &Index, features: Features) {
     index.tokenizers().register(
         analysis::INDEX_TOKENIZER,
         RepeatingTokenizer::new(ZhTokenizer::with_features(Granularity::Search, features)),
