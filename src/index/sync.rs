@@ -26,7 +26,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
 
 use super::IndexHandle;
 use super::facts::Facts;
@@ -152,8 +152,7 @@ struct Record {
     hash: ContentHash,
     size: u64,
     mtime: u64,
-    /// Where the record is, in the searcher it was read from (the batch's, reloaded only by its
-    /// commit).
+    /// Where the record is, in the batch's searcher it was read from.
     at: DocAddress,
 }
 
@@ -229,7 +228,9 @@ impl IndexHandle {
             )
         }));
 
-        let existing = if options.full { HashMap::new() } else { self.file_records()? };
+        // one view of the index for the whole batch: the records' addresses point into it
+        let searcher = self.reader.searcher();
+        let existing = if options.full { HashMap::new() } else { self.file_records(&searcher)? };
         let checked = check(&found.files, &existing, progress);
         let roots: Vec<PathBuf> = roots.iter().filter_map(|r| std::fs::canonicalize(r).ok()).collect();
         let under_roots = |p: &Path| roots.iter().any(|r| is_under(p, r));
@@ -303,7 +304,7 @@ impl IndexHandle {
             // `stats` reads): the article itself is not parsed again
             let records: Vec<Option<DocAddress>> =
                 touched.iter().map(|c| existing.get(c.path.as_os_str()).map(|r| r.at)).collect();
-            let facts = Facts::of_records(&self.reader.searcher(), f, &records).map_err(tantivy)?;
+            let facts = Facts::of_records(&searcher, f, &records).map_err(tantivy)?;
             for (c, facts) in touched.iter().zip(facts) {
                 if let Some(hash) = &c.hash {
                     writer.delete_term(Term::from_field_text(f.record, &c.path.to_string_lossy()));
@@ -422,8 +423,7 @@ impl IndexHandle {
     }
 
     /// Path → record of every file in the index, read from fast fields.
-    fn file_records(&self) -> Result<Records> {
-        let searcher = self.reader.searcher();
+    fn file_records(&self, searcher: &Searcher) -> Result<Records> {
         let q = TermQuery::new(Term::from_field_text(self.fields.kind, kind::FILE), IndexRecordOption::Basic);
         let records = searcher.search(&q, &FileRecords).map_err(|e| super::tantivy_error(&self.dir, e))?;
         Ok(records.into_iter().collect())
