@@ -13,6 +13,10 @@
 //!   instead of characters), the original text stored beside it as the build stores it. What
 //!   is left is tantivy's own work: no build of these documents on this machine can be faster.
 //!
+//! Afterwards it checks that the index holds every document added and, with the tokens given,
+//! exactly the tokens given (exit status 1 otherwise), so that the smoke run of CI fails when the
+//! floor measures something else.
+//!
 //! ```sh
 //! cargo run --release --example floor -- --pages /tmp/baoxian-compare/corpus-100000/pages --out /tmp/floor --tokens given
 //! ```
@@ -21,6 +25,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use baoxian::analysis::{Features, GramTokenizer, Granularity, ZhTokenizer};
@@ -111,6 +116,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Tokens::Given => given_schema(&real, &analysed),
     };
     let started = Instant::now();
+    // the tokens given, to check that the index holds exactly them
+    let given_tokens = AtomicU64::new(0);
     let docs: Vec<TantivyDocument> = match args.tokens {
         Tokens::Analyzer => parsed.into_iter().flat_map(|(_, d)| d).collect(),
         Tokens::Given => parsed
@@ -122,6 +129,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     match value.as_str() {
                         Some(text) if analysed.contains(&field) => {
                             let tokens = if field == f.grams { grams.tokens(text) } else { zh.tokens(text) };
+                            given_tokens.fetch_add(tokens.len() as u64, Ordering::Relaxed);
                             let joined: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
                             given.add_text(field, joined.join(" "));
                             if let Some(stored) = twins.get(&field) {
@@ -161,6 +169,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
         bytes as f64 / 1e6 / seconds
     );
+    // what was measured is what was meant: every document, and (tokens given) every token, which
+    // a token holding a space would break
+    let searcher = index.reader()?.searcher();
+    if searcher.num_docs() != count as u64 {
+        return Err(format!("the index holds {} documents, {count} were added", searcher.num_docs()).into());
+    }
+    if args.tokens == Tokens::Given {
+        let mut indexed = 0;
+        for segment in searcher.segment_readers() {
+            for field in analysed {
+                indexed += segment.inverted_index(field)?.total_num_tokens();
+            }
+        }
+        let given = given_tokens.into_inner();
+        if indexed != given {
+            return Err(format!("the index holds {indexed} tokens of the analysed fields, {given} were given").into());
+        }
+        eprintln!("checked: {count} documents, {given} tokens of the analysed fields");
+    }
     Ok(())
 }
 
