@@ -21,8 +21,9 @@ impl Engine {
         Ok(Engine { handle: IndexHandle::open(dir.as_ref(), Features::default())? })
     }
 
-    /// Opens the index in `dir`, or creates an empty one when `dir` is missing or empty. A
-    /// folder that holds other files is refused ([`crate::Error::IndexIncompatible`]).
+    /// Opens the index in `dir`, or creates an empty one when `dir` is missing, empty or holds
+    /// an index that was never finished. A folder that holds files baoxian did not write is
+    /// refused ([`crate::Error::NotAnIndex`]) and left as it is.
     pub fn create(dir: impl AsRef<Path>) -> Result<Engine> {
         Ok(Engine { handle: IndexHandle::open_or_create(dir.as_ref(), Features::default())? })
     }
@@ -35,8 +36,10 @@ impl Engine {
 
     /// Opens the index in `dir` for a full rebuild (`IndexOptions { full: true, .. }`): a
     /// compatible index is opened as it is, and the rebuild replaces its content in one commit,
-    /// so searches keep working meanwhile; an index that another version of baoxian built is
-    /// deleted and created anew. A folder that holds other files is refused.
+    /// so searches keep working meanwhile; an index that another version of baoxian built, or a
+    /// damaged one, is deleted and created anew (only the files an index is made of: anything
+    /// else in the folder stays). A folder that is not a baoxian index is refused
+    /// ([`crate::Error::NotAnIndex`]).
     pub fn open_for_rebuild(dir: impl AsRef<Path>) -> Result<Engine> {
         Ok(Engine { handle: IndexHandle::open_for_rebuild(dir.as_ref(), Features::default())? })
     }

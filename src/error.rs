@@ -17,6 +17,15 @@ pub enum Error {
     #[error("{} is not a usable baoxian index ({reason}): rebuild it with `baoxian index --full --index {} PATH...`", path.display(), path.display())]
     IndexIncompatible { path: PathBuf, reason: String },
 
+    /// The folder given as an index holds files that baoxian did not write: it is never
+    /// written into, and a rebuild does not touch it.
+    #[error(
+        "{} is not a baoxian index ({reason}); baoxian writes only into an empty folder or one of its own: \
+         give another folder with --index (a new one is created)",
+        path.display()
+    )]
+    NotAnIndex { path: PathBuf, reason: String },
+
     /// Another process is updating the index.
     #[error(
         "index {} is being updated by another process{}: wait for it to finish and try again (searches keep working meanwhile)",

@@ -51,8 +51,11 @@ fn first_search_builds_the_default_index_and_later_ones_reuse_it() {
 fn a_default_index_from_another_version_is_rebuilt_but_a_named_one_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     copy_corpus(&dir.path().join("corpus"));
-    // an index with other fields, as another version of baoxian would leave
+    // an index with other fields, as another version of baoxian would leave (every version has
+    // had `kind` and `file`; an index without them is another program's, never rebuilt)
     let mut schema = tantivy::schema::Schema::builder();
+    schema.add_text_field("kind", tantivy::schema::STRING);
+    schema.add_text_field("file", tantivy::schema::STRING);
     schema.add_text_field("text", tantivy::schema::TEXT);
     let schema = schema.build();
     for name in ["index", "other"] {

@@ -168,8 +168,8 @@ fn open_reports_a_missing_index() {
 fn refuses_to_write_an_index_into_a_folder_of_other_files() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
-    assert!(matches!(Engine::create(dir.path()), Err(Error::IndexIncompatible { .. })));
-    assert!(matches!(Engine::open_for_rebuild(dir.path()), Err(Error::IndexIncompatible { .. })));
+    assert!(matches!(Engine::create(dir.path()), Err(Error::NotAnIndex { .. })));
+    assert!(matches!(Engine::open_for_rebuild(dir.path()), Err(Error::NotAnIndex { .. })));
     assert!(dir.path().join("notes.txt").exists());
 }
 

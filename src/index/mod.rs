@@ -69,6 +69,11 @@ impl IndexHandle {
         if !dir.join("meta.json").is_file() {
             return Err(Error::IndexMissing { path: dir.to_path_buf() });
         }
+        if let Ok(text) = std::fs::read_to_string(dir.join("meta.json"))
+            && meta_is_ours(&text) == Some(false)
+        {
+            return Err(Error::NotAnIndex { path: dir.to_path_buf(), reason: FOREIGN_META.into() });
+        }
         let index = Index::open_in_dir(dir).map_err(|e| Error::IndexIncompatible {
             path: dir.to_path_buf(),
             reason: format!("cannot open it: {}", brief(&e.to_string())),
@@ -93,26 +98,33 @@ impl IndexHandle {
                 });
             }
         }
-        Self::with_index(dir, index, fields, features)
+        Self::with_index(dir, index, fields, features).map_err(|e| match e {
+            // a segment file missing or damaged
+            Error::Tantivy { source, .. } => Error::IndexIncompatible {
+                path: dir.to_path_buf(),
+                reason: format!("it is damaged: {}", brief(&source.to_string())),
+            },
+            e => e,
+        })
     }
 
-    /// Opens the index in `dir`, or creates an empty one when `dir` is missing or empty. A
-    /// folder holding other files is refused.
+    /// Opens the index in `dir`, or creates an empty one when `dir` is missing, empty, or holds
+    /// only what an index baoxian started and never finished left there (a run killed before
+    /// its first commit; a `meta.json` deleted by hand). A folder holding files baoxian did not
+    /// write is refused ([`Error::NotAnIndex`]).
     pub fn open_or_create(dir: &Path, features: Features) -> Result<IndexHandle> {
         match Self::open(dir, features) {
             Err(Error::IndexMissing { .. }) => {
                 let io = |source| Error::Io { path: dir.to_path_buf(), source };
-                if has_other_files(dir).map_err(io)? {
-                    return Err(Error::IndexIncompatible {
-                        path: dir.to_path_buf(),
-                        reason: "the folder is not empty and holds no index; refusing to write into it".into(),
-                    });
+                if let Folder::Foreign(reason) = survey(dir).map_err(io)? {
+                    return Err(Error::NotAnIndex { path: dir.to_path_buf(), reason });
                 }
                 std::fs::create_dir_all(dir).map_err(io)?;
                 let _lock = lock::UpdateLock::acquire(dir)?;
                 if dir.join("meta.json").is_file() {
                     return Self::open(dir, features); // another process created it meanwhile
                 }
+                remove_index_files(dir).map_err(io)?;
                 Self::create_in(dir, features)
             }
             other => other,
@@ -121,18 +133,13 @@ impl IndexHandle {
 
     /// Opens the index in `dir` for a full rebuild. A compatible index is opened as it is (the
     /// rebuild replaces its content in one commit, so searches keep working meanwhile); an index
-    /// an older or other version built is deleted and created anew; a missing one is created.
+    /// an older or other version built, or a damaged one, is deleted and created anew (only the
+    /// files baoxian writes are removed); a missing one is created.
     pub fn open_for_rebuild(dir: &Path, features: Features) -> Result<IndexHandle> {
         match Self::open(dir, features) {
             Err(Error::IndexIncompatible { .. }) if dir.join("meta.json").is_file() => {
                 let _lock = lock::UpdateLock::acquire(dir)?;
-                let io = |source| Error::Io { path: dir.to_path_buf(), source };
-                for entry in std::fs::read_dir(dir).map_err(io)? {
-                    let path = entry.map_err(io)?.path();
-                    if path.is_file() && path.file_name() != Some(lock::LOCK_FILE.as_ref()) {
-                        std::fs::remove_file(&path).map_err(io)?;
-                    }
-                }
+                remove_index_files(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
                 Self::create_in(dir, features)
             }
             Err(Error::IndexMissing { .. }) => Self::open_or_create(dir, features),
@@ -340,18 +347,80 @@ fn release_free_memory() {
     }
 }
 
-/// Whether `dir` exists and holds anything besides an update lock file.
-fn has_other_files(dir: &Path) -> std::io::Result<bool> {
-    match std::fs::read_dir(dir) {
-        Ok(entries) => {
-            for entry in entries {
-                if entry?.file_name() != lock::LOCK_FILE {
-                    return Ok(true);
-                }
-            }
-            Ok(false)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(e),
+const FOREIGN_META: &str = "its meta.json is not a baoxian index's";
+
+/// What an index folder holds, as far as baoxian can tell from its files' names and `meta.json`.
+enum Folder {
+    /// A baoxian index (whatever else the folder holds), or nothing but files baoxian (and
+    /// tantivy for it) writes, with a `meta.json` too damaged to say whose it is or none.
+    Ours,
+    /// Something baoxian did not write: what it is.
+    Foreign(String),
+}
+
+/// Whether `name` is a file that baoxian or tantivy writes into an index folder: the index's
+/// metadata and locks, tantivy's atomic writes in progress (`.tmp…`), segment files
+/// (`<32 hex digits>.<ext>`, deletes as `<segment>.<opstamp>.del`) and the stored maxima beside
+/// them (`<segment>.bxmax`).
+fn is_index_file(name: &std::ffi::OsStr) -> bool {
+    let Some(name) = name.to_str() else { return false };
+    let fixed = ["meta.json", ".managed.json", ".tantivy-meta.lock", ".tantivy-writer.lock", lock::LOCK_FILE];
+    if fixed.contains(&name) || name.starts_with(".tmp") {
+        return true;
     }
+    let (segment, rest) = name.split_at(name.find('.').unwrap_or(name.len()));
+    segment.len() == 32 && segment.bytes().all(|b| b.is_ascii_hexdigit()) && rest.len() > 1
+}
+
+/// Whether a `meta.json` is a baoxian index's: tantivy's metadata, with baoxian's payload or
+/// the fields every version of baoxian has. `None` when it cannot be read as JSON at all.
+fn meta_is_ours(text: &str) -> Option<bool> {
+    let meta: serde_json::Value = serde_json::from_str(text).ok()?;
+    let names: Vec<&str> = meta["schema"]
+        .as_array()
+        .map(|fields| fields.iter().filter_map(|f| f["name"].as_str()).collect())
+        .unwrap_or_default();
+    let payload_ours = meta["payload"].as_str().is_some_and(|p| serde_json::from_str::<Payload>(p).is_ok());
+    Some(meta["segments"].is_array() && (payload_ours || (names.contains(&"kind") && names.contains(&"file"))))
+}
+
+/// Looks at what `dir` holds (a folder that does not exist holds nothing).
+fn survey(dir: &Path) -> std::io::Result<Folder> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Folder::Ours),
+        Err(e) => return Err(e),
+    };
+    match std::fs::read_to_string(dir.join("meta.json")).ok().and_then(|text| meta_is_ours(&text)) {
+        Some(true) => return Ok(Folder::Ours), // other files beside an index are the user's
+        Some(false) => return Ok(Folder::Foreign(FOREIGN_META.into())),
+        None => {}
+    }
+    let mut others = Vec::new();
+    for entry in entries {
+        let entry = entry?;
+        if !is_index_file(&entry.file_name()) || !entry.file_type()?.is_file() {
+            others.push(entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    if others.is_empty() {
+        return Ok(Folder::Ours);
+    }
+    others.sort();
+    let more = if others.len() > 3 { format!(" and {} more", others.len() - 3) } else { String::new() };
+    others.truncate(3);
+    Ok(Folder::Foreign(format!("it holds files baoxian did not write: {}{more}", others.join(", "))))
+}
+
+/// Removes the files of an index from `dir` (those [`is_index_file`] names, but the update
+/// lock, which the caller holds), leaving whatever else is there.
+fn remove_index_files(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if is_index_file(&name) && name != lock::LOCK_FILE && entry.file_type()?.is_file() {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
 }

@@ -137,3 +137,76 @@ pub fn hash64(text: &str) -> u64 {
 pub fn title_key(title: &str) -> String {
     crate::analysis::normalize::normalize(title).chars().filter(|c| c.is_alphanumeric()).collect()
 }
+
+/// Prefix of a path key that holds a path's bytes in hex: a path that is not valid UTF-8. No
+/// path a walk gives starts with it (they are absolute), so the two kinds of key never meet.
+const BYTES_KEY: &str = "bytes:";
+
+/// How a file's path is written to the index (the `file` and `record` fields): the path itself
+/// when it is UTF-8, else its bytes in hex behind [`BYTES_KEY`], so that two names differing
+/// only in bytes that are not UTF-8 stay two files, and a path read back is the path written.
+pub(crate) fn path_key(path: &std::path::Path) -> std::borrow::Cow<'_, str> {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    match std::str::from_utf8(bytes) {
+        Ok(text) if !text.starts_with(BYTES_KEY) => std::borrow::Cow::Borrowed(text),
+        _ => {
+            let mut key = String::with_capacity(BYTES_KEY.len() + 2 * bytes.len());
+            key.push_str(BYTES_KEY);
+            for b in bytes {
+                key.push_str(&format!("{b:02x}"));
+            }
+            std::borrow::Cow::Owned(key)
+        }
+    }
+}
+
+/// The path a [`path_key`] was made of (`None` for a key no version of it writes).
+pub(crate) fn key_path(key: &str) -> Option<std::path::PathBuf> {
+    let Some(hex) = key.strip_prefix(BYTES_KEY) else {
+        return Some(std::path::PathBuf::from(key));
+    };
+    if hex.len() % 2 != 0 || !hex.is_ascii() {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> =
+        (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).ok()).collect();
+    path_of_bytes(bytes?)
+}
+
+#[cfg(unix)]
+fn path_of_bytes(bytes: Vec<u8>) -> Option<std::path::PathBuf> {
+    use std::os::unix::ffi::OsStringExt;
+    Some(std::path::PathBuf::from(std::ffi::OsString::from_vec(bytes)))
+}
+
+#[cfg(not(unix))]
+fn path_of_bytes(bytes: Vec<u8>) -> Option<std::path::PathBuf> {
+    String::from_utf8(bytes).ok().map(std::path::PathBuf::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn path_keys_give_back_the_path_written() {
+        for p in ["/corpus/医保.html", "/a/bytes:x.html", "bytes:relative"] {
+            assert_eq!(key_path(&path_key(Path::new(p))).as_deref(), Some(Path::new(p)));
+        }
+        assert_eq!(path_key(Path::new("/corpus/医保.html")), "/corpus/医保.html");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn paths_that_are_not_utf8_keep_their_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let (a, b) = (
+            Path::new(std::ffi::OsStr::from_bytes(b"/c/\xff.txt")),
+            Path::new(std::ffi::OsStr::from_bytes(b"/c/\xfe.txt")),
+        );
+        assert_ne!(path_key(a), path_key(b), "two names that differ in bytes that are not UTF-8 are two keys");
+        assert_eq!(key_path(&path_key(a)).as_deref(), Some(a));
+        assert_eq!(key_path("bytes:zz"), None);
+    }
+}

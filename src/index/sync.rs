@@ -237,11 +237,16 @@ impl IndexHandle {
         // (a full build has no records to compare)
         let present: HashSet<&OsStr> =
             if existing.is_empty() { HashSet::new() } else { checked.iter().map(|c| c.path.as_os_str()).collect() };
+        // What the walk could not look into (a folder it may not list, a file it may not stat)
+        // may still hold its files: their records stay as they are.
+        let unseen: Vec<&Path> = found.problems.iter().map(|(p, _)| p.as_path()).collect();
+        let unseen = |p: &Path| unseen.iter().any(|u| is_under(p, u));
         // Files of the index under the roots that are gone (unless a file seen but unreadable).
         let mut vanished: HashMap<ContentHash, &Path> = HashMap::new();
         for (path, record) in &existing {
-            if under_roots(Path::new(path)) && !present.contains(path.as_os_str()) {
-                vanished.insert(record.hash, Path::new(path));
+            let p = Path::new(path);
+            if under_roots(p) && !present.contains(path.as_os_str()) && !unseen(p) {
+                vanished.insert(record.hash, p);
             }
         }
         let plans = plan(&checked, &existing, &vanished, &under_roots, &mut report);
@@ -307,7 +312,7 @@ impl IndexHandle {
             let facts = Facts::of_records(&searcher, f, &records).map_err(tantivy)?;
             for (c, facts) in touched.iter().zip(facts) {
                 if let Some(hash) = &c.hash {
-                    writer.delete_term(Term::from_field_text(f.record, &c.path.to_string_lossy()));
+                    writer.delete_term(Term::from_field_text(f.record, &schema::path_key(c.path)));
                     let record = file_record(f, c.path, (c.size, c.mtime), Some(hash), &facts);
                     writer.add_document(record).map_err(tantivy)?;
                 }
@@ -624,10 +629,10 @@ impl SegmentCollector for SegmentFileRecords {
         self.found
             .iter()
             .filter_map(|&(path, hash, size, mtime, doc)| {
-                let path = string(&path_ords, &paths, path)?;
+                let path = schema::key_path(&string(&path_ords, &paths, path)?)?;
                 let hash = ContentHash::from_hex(&string(&hash_ords, &hashes, hash)?)?;
                 let at = DocAddress::new(self.segment, doc);
-                Some((OsString::from(path), Record { hash, size, mtime, at }))
+                Some((path.into_os_string(), Record { hash, size, mtime, at }))
             })
             .collect()
     }
@@ -682,17 +687,24 @@ fn is_under(path: &Path, root: &Path) -> bool {
 }
 
 fn file_term(f: Fields, path: &Path) -> Term {
-    Term::from_field_text(f.file, &path.to_string_lossy())
+    Term::from_field_text(f.file, &schema::path_key(path))
 }
 
-/// A path as shown to people: relative to the working directory when it is below it.
+/// A path as shown to people: relative to the working directory when it is below it, with the
+/// bytes of a name that are not UTF-8 written `\xNN` (two such names never look alike).
 pub fn display(path: &Path) -> String {
-    std::env::current_dir()
+    let shown = std::env::current_dir()
         .ok()
         .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| path.to_path_buf())
-        .display()
-        .to_string()
+        .unwrap_or_else(|| path.to_path_buf());
+    let mut out = String::new();
+    for chunk in shown.as_os_str().as_encoded_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
 }
 
 fn issue(path: &Path, reason: &str) -> FileIssue {
@@ -716,7 +728,7 @@ fn file_record(
     hash: Option<&ContentHash>,
     facts: &Facts,
 ) -> TantivyDocument {
-    let path = path.to_string_lossy();
+    let path = schema::path_key(path);
     let mut record = TantivyDocument::default();
     record.add_text(f.kind, kind::FILE);
     record.add_text(f.file, &path);
@@ -774,7 +786,7 @@ fn documents(
     article: &Article,
     fingerprint: [u64; 2],
 ) -> Vec<TantivyDocument> {
-    let file = path.to_string_lossy();
+    let file = schema::path_key(path);
     let identity = article.url.as_deref().unwrap_or(&file);
     let title_hash = schema::hash64(&schema::title_key(&article.title));
     let mut docs = Vec::with_capacity(article.sections.len() + article.teasers.len() + 1);

@@ -12,8 +12,6 @@ mod stats;
 mod sum;
 pub mod syntax;
 
-use std::path::Path;
-
 use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::TantivyDocument;
@@ -243,7 +241,10 @@ impl IndexHandle {
                     highlights: snip.highlights,
                     date: doc.get_first(f.date).and_then(|v| v.as_u64()).and_then(Date::from_number),
                     source: text(f.source),
-                    path: text(f.file).map(|p| display(Path::new(&p))).unwrap_or_default(),
+                    path: text(f.file)
+                        .and_then(|p| crate::index::schema::key_path(&p))
+                        .map(|p| display(&p))
+                        .unwrap_or_default(),
                     url: text(f.url),
                     similar: g.similar,
                     region: doc.get_all(f.region).filter_map(|v| v.as_str()).map(str::to_string).collect(),

@@ -73,3 +73,25 @@ pub fn generated_pages_in(dir: &Path, n: usize, seed: u64, places: &[&str]) {
         std::fs::write(dir.join(format!("page{i:05}.txt")), text_page(&title, &date, &refs)).unwrap();
     }
 }
+
+/// Runs the real `baoxian` binary in `cwd` (with no index from the environment).
+pub fn baoxian(cwd: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_baoxian"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("BAOXIAN_INDEX")
+        .output()
+        .unwrap()
+}
+
+/// `baoxian ARGS… --json` in `cwd`: exit code and the JSON document printed (panics, showing
+/// both streams, when stdout is not JSON).
+pub fn baoxian_json(cwd: &Path, args: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let mut all = args.to_vec();
+    all.push("--json");
+    let o = baoxian(cwd, &all);
+    let v = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!("not JSON ({e}): {}\n{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    });
+    (o.status.code(), v)
+}

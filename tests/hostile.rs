@@ -1,0 +1,188 @@
+//! What an unlucky operator and a hostile crawl do to `baoxian index`, through the real binary:
+//! nothing of the user's is deleted, no article is lost to an odd name or an unreadable folder,
+//! and an index left unfinished is rebuilt instead of refused.
+
+mod common;
+
+use std::path::Path;
+
+use common::{baoxian, baoxian_json, copy_corpus, text_page};
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The exact number of answers to `query` in the index `idx` under `cwd`.
+fn total(cwd: &Path, query: &str) -> u64 {
+    let (code, v) = baoxian_json(cwd, &["search", "--index", "idx", "--exact", "--no-collapse", query]);
+    assert_eq!(code, Some(0), "{v}");
+    v["total"].as_u64().unwrap()
+}
+
+#[test]
+fn a_folder_that_is_not_an_index_is_never_written_into_or_emptied() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    copy_corpus(&d.join("corpus"));
+    std::fs::create_dir(d.join("p")).unwrap();
+    std::fs::write(d.join("p/meta.json"), r#"{"name":"app"}"#).unwrap();
+    std::fs::write(d.join("p/NOTES.txt"), "x").unwrap();
+    for args in [&["index", "--full", "--index", "p", "corpus"][..], &["index", "--index", "p", "corpus"]] {
+        let o = baoxian(d, args);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains("is not a baoxian index"), "{}", stderr(&o));
+        assert!(!stderr(&o).contains("--full"), "the message must not advise a rebuild: {}", stderr(&o));
+    }
+    let o = baoxian(d, &["search", "--index", "p", "医保"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("--full"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(d.join("p/NOTES.txt")).unwrap(), "x");
+    assert_eq!(std::fs::read_to_string(d.join("p/meta.json")).unwrap(), r#"{"name":"app"}"#);
+
+    // files of the user's in a folder without meta.json: refused too
+    std::fs::remove_file(d.join("p/meta.json")).unwrap();
+    let o = baoxian(d, &["index", "--full", "--index", "p", "corpus"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("NOTES.txt"), "the message names what is in the way: {}", stderr(&o));
+}
+
+#[test]
+fn a_rebuild_removes_only_the_files_of_the_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    copy_corpus(&d.join("corpus"));
+    assert_eq!(baoxian(d, &["index", "--index", "idx", "corpus"]).status.code(), Some(0));
+    std::fs::write(d.join("idx/NOTES.txt"), "mine").unwrap();
+    // an index another version of baoxian wrote (its analyzer differs)
+    let meta = std::fs::read_to_string(d.join("idx/meta.json")).unwrap();
+    let old = meta.replacen(r#"analyzer\":\""#, r#"analyzer\":\"old-"#, 1);
+    assert_ne!(meta, old, "meta.json holds the analyzer: {meta}");
+    std::fs::write(d.join("idx/meta.json"), old).unwrap();
+    let o = baoxian(d, &["search", "--index", "idx", "医保"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--full"), "{}", stderr(&o));
+
+    let o = baoxian(d, &["index", "--full", "--index", "idx", "corpus"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(d.join("idx/NOTES.txt")).unwrap(), "mine");
+    assert!(total(d, "医保") > 0);
+    // and the user's file beside a working index does not stop it from being used
+    assert_eq!(baoxian(d, &["index", "--index", "idx", "corpus"]).status.code(), Some(0));
+}
+
+#[test]
+fn an_index_left_unfinished_is_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    copy_corpus(&d.join("corpus"));
+    // what a run killed before its first commit leaves: the lock, tantivy's list of files, an
+    // atomic write in progress
+    std::fs::create_dir(d.join("idx")).unwrap();
+    for name in [".baoxian-update.lock", ".managed.json", ".tmpAbC123", ".tantivy-meta.lock"] {
+        std::fs::write(d.join("idx").join(name), "").unwrap();
+    }
+    let (code, v) = baoxian_json(d, &["index", "--index", "idx", "corpus"]);
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(v["added"], 6, "{v}");
+    assert!(!d.join("idx/.tmpAbC123").exists());
+
+    // a meta.json lost: `index --full` (and `index`) start again from the pages
+    std::fs::remove_file(d.join("idx/meta.json")).unwrap();
+    let o = baoxian(d, &["search", "--index", "idx", "医保"]);
+    assert_eq!(o.status.code(), Some(2));
+    let (code, v) = baoxian_json(d, &["index", "--full", "--index", "idx", "corpus"]);
+    assert_eq!(code, Some(0), "{v}");
+    assert!(total(d, "医保") > 0);
+
+    // a segment file lost: the search says the index is damaged, `--full` rebuilds it
+    let segment = std::fs::read_dir(d.join("idx"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "idx"))
+        .unwrap();
+    std::fs::remove_file(&segment).unwrap();
+    let o = baoxian(d, &["search", "--index", "idx", "医保"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--full"), "{}", stderr(&o));
+    let (code, v) = baoxian_json(d, &["index", "--full", "--index", "idx", "corpus"]);
+    assert_eq!(code, Some(0), "{v}");
+    assert!(total(d, "医保") > 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn names_that_are_not_utf8_are_files_of_their_own() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let pages = d.join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    let name = |b: &[u8]| pages.join(std::ffi::OsStr::from_bytes(b));
+    std::fs::write(name(b"\xff.txt"), text_page("生育津贴怎么领取", "2025-07-01", &["生育津贴由用人单位代为申领。"]))
+        .unwrap();
+    std::fs::write(name(b"\xfe.txt"), text_page("失业保险金怎么领", "2025-07-01", &["失业保险金可以在网上申领。"]))
+        .unwrap();
+    let (code, v) = baoxian_json(d, &["index", "--index", "idx", "pages"]);
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(v["added"], 2, "{v}");
+    assert_eq!(total(d, "生育津贴"), 1);
+    assert_eq!(total(d, "失业保险金"), 1);
+    let (code, v) = baoxian_json(d, &["index", "--index", "idx", "pages"]);
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!((v["unchanged"].as_u64(), v["renamed"].as_u64(), v["removed"].as_u64()), (Some(2), Some(0), Some(0)));
+    // shown with the byte escaped
+    let (_, v) = baoxian_json(d, &["search", "--index", "idx", "生育津贴"]);
+    assert!(v["hits"][0]["path"].as_str().unwrap().ends_with("\\xff.txt"), "{v}");
+}
+
+/// Runs `baoxian` as a user that permissions apply to (root reads every folder): as root, as
+/// `nobody` through `setpriv`.
+#[cfg(unix)]
+fn baoxian_unprivileged(cwd: &Path, args: &[&str]) -> std::process::Output {
+    use std::os::unix::fs::MetadataExt;
+    // a file this process makes is owned by its effective user
+    let root = std::fs::metadata(tempfile::NamedTempFile::new().unwrap().path()).unwrap().uid() == 0;
+    let mut command = if root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_baoxian")]);
+        c
+    } else {
+        std::process::Command::new(env!("CARGO_BIN_EXE_baoxian"))
+    };
+    command.args(args).current_dir(cwd).env_remove("BAOXIAN_INDEX").output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_folder_that_cannot_be_listed_keeps_its_articles() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o777)).unwrap();
+    for sub in ["pages/open", "pages/shut"] {
+        std::fs::create_dir_all(d.join(sub)).unwrap();
+    }
+    std::fs::write(d.join("pages/open/a.txt"), text_page("生育津贴怎么领取", "2025-07-01", &["由用人单位代为申领。"]))
+        .unwrap();
+    std::fs::write(d.join("pages/shut/b.txt"), text_page("失业保险金怎么领", "2025-07-01", &["可以在网上申领。"]))
+        .unwrap();
+    let chmod_all = |mode| {
+        for p in ["pages", "pages/open", "pages/shut", "pages/open/a.txt", "pages/shut/b.txt"] {
+            std::fs::set_permissions(d.join(p), std::fs::Permissions::from_mode(mode)).unwrap();
+        }
+    };
+    chmod_all(0o777);
+    let o = baoxian_unprivileged(d, &["index", "--index", "idx", "pages"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    std::fs::set_permissions(d.join("pages/shut"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    let o = baoxian_unprivileged(d, &["index", "--index", "idx", "--json", "pages"]);
+    std::fs::set_permissions(d.join("pages/shut"), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(o.status.code(), Some(1), "the folder is reported as failed: {v}");
+    assert_eq!(v["removed"], 0, "{v}");
+    assert!(v["failed"].as_array().unwrap().iter().any(|f| f["path"].as_str().unwrap().ends_with("shut")), "{v}");
+    let o = baoxian_unprivileged(d, &["search", "--index", "idx", "--json", "失业保险金"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["total"], 1, "the article under the folder is still found: {v}");
+}
