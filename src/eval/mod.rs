@@ -157,6 +157,89 @@ fn baoxianzhidao_pages(data: &Path) -> Result<Vec<(String, Article)>> {
         .collect())
 }
 
+/// The askers' own questions of baoxianzhidao (the CSV's `question` column, as people typed them
+/// on the Q&A site: long, chatty, with context and thanks), each judged by the page it was asked
+/// on. The pages hold the title and the replies only: the asker's text is not on them, so a
+/// question finds its page through the words it shares with the title and the answers. Only
+/// questions that say more than their title are kept (not empty, not the title again or a piece
+/// of it). Nobody on the team wrote these queries.
+pub fn baoxianzhidao_askers(data: &Path) -> Result<Dataset> {
+    let path = data.join("baoxianzhidao/baoxianzhidao_filter.utf8.csv");
+    let text = std::fs::read_to_string(&path).map_err(|e| missing(&path, e))?;
+    let letters = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).collect::<String>();
+    let mut order: Vec<String> = Vec::new();
+    let mut pages: HashMap<String, (Vec<String>, Vec<String>)> = HashMap::new();
+    for r in csv_records(&text).into_iter().skip(1) {
+        let [title, question, reply, ..] = r.as_slice() else { continue };
+        let entry = pages.entry(title.clone()).or_insert_with(|| {
+            order.push(title.clone());
+            Default::default()
+        });
+        let q = question.trim();
+        let said = letters(q);
+        if q.chars().count() >= 5
+            && !said.is_empty()
+            && !letters(title).contains(&said)
+            && !entry.0.iter().any(|e| e == q)
+        {
+            entry.0.push(q.to_string());
+        }
+        entry.1.push(reply.clone());
+    }
+    let mut out = Dataset { name: "baoxianzhidao askers' questions", pages: Vec::new(), queries: Vec::new() };
+    for title in order {
+        let Some((questions, replies)) = pages.remove(&title) else { continue };
+        let key = title_hash(&title);
+        for q in questions {
+            out.queries.push(Judged { query: q, labels: HashMap::from([(key.clone(), 3)]) });
+        }
+        let article = Article {
+            title,
+            sections: vec![Section { question: None, answer: replies.join("\n") }],
+            ..Article::default()
+        };
+        out.pages.push((key, article));
+    }
+    Ok(out)
+}
+
+/// Patients' questions of the medical dialogue data (`toyhom_medical_dialogue`, GB18030 CSV of
+/// `department,title,ask,answer`): each row is a page of its title and the doctor's answer, and
+/// the patient's `ask` (not on the page) is a query. Every page with the same title answers it
+/// too. One row in `stride` gives a query (all rows are pages), to keep the run short.
+pub fn medical_dialogue(data: &Path, stride: usize) -> Result<Dataset> {
+    let dir = data.join("toyhom_medical_dialogue");
+    let file = std::fs::read_dir(&dir)
+        .map_err(|e| missing(&dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "csv"))
+        .ok_or_else(|| missing(&dir, std::io::Error::new(std::io::ErrorKind::NotFound, "no CSV file")))?;
+    let bytes = std::fs::read(&file).map_err(|e| missing(&file, e))?;
+    let (text, _, _) = encoding_rs::GB18030.decode(&bytes);
+    let rows: Vec<Vec<String>> = csv_records(&text).into_iter().skip(1).filter(|r| r.len() >= 4).collect();
+    let mut by_title: HashMap<&str, Vec<String>> = HashMap::new();
+    let mut out = Dataset { name: "medical dialogue patients' questions", pages: Vec::new(), queries: Vec::new() };
+    for (i, r) in rows.iter().enumerate() {
+        let key = format!("row{i}");
+        by_title.entry(r[1].trim()).or_default().push(key.clone());
+        let article = Article {
+            title: r[1].clone(),
+            sections: vec![Section { question: None, answer: r[3].clone() }],
+            ..Article::default()
+        };
+        out.pages.push((key, article));
+    }
+    for r in rows.iter().step_by(stride.max(1)) {
+        let ask = r[2].trim();
+        if ask.chars().count() < 5 {
+            continue;
+        }
+        let labels = by_title.get(r[1].trim()).into_iter().flatten().map(|k| (k.clone(), 3)).collect();
+        out.queries.push(Judged { query: ask.to_string(), labels });
+    }
+    Ok(out)
+}
+
 /// Judged queries from `query<TAB>hash [hash …]` lines (`#` starts a comment): every page named
 /// answers the query (label 3).
 fn judged(text: &str) -> Vec<Judged> {
@@ -213,6 +296,10 @@ pub enum Chain {
     /// What a first program does: plain jieba (search mode, default dictionary), no
     /// normalisation, tantivy's QueryParser over title, heading and body.
     Naive,
+    /// Plain BM25, the baseline every ranking change must beat: plain jieba (search mode, no
+    /// normalisation) on title, heading and body, the query's jieba words ORed as terms over
+    /// the three fields, no boosts, no extras.
+    Bm25,
     /// baoxian's chain with these features.
     Baoxian(Features),
 }
@@ -257,6 +344,8 @@ struct NaiveIndex {
     parser: QueryParser,
     searcher: tantivy::Searcher,
     file: tantivy::schema::Field,
+    /// Title, heading and body.
+    fields: [tantivy::schema::Field; 3],
 }
 
 impl NaiveIndex {
@@ -291,13 +380,34 @@ impl NaiveIndex {
         writer.commit()?;
         let searcher = index.reader()?.searcher();
         let parser = QueryParser::for_index(&index, vec![title, section, body]);
-        Ok(NaiveIndex { parser, searcher, file })
+        Ok(NaiveIndex { parser, searcher, file, fields: [title, section, body] })
     }
 
-    /// The files of the top ten documents for `query` (a file twice when two of its passages rank).
-    fn search(&self, query: &str) -> tantivy::Result<Vec<String>> {
+    /// The query's jieba words (search mode, as the pages were cut), each a term ORed over the
+    /// three text fields.
+    fn or_of_words(&self, query: &str) -> Box<dyn tantivy::query::Query> {
+        use tantivy::query::{BooleanQuery, Occur, TermQuery};
+        let plain = crate::analysis::ZhTokenizer::with_features(crate::analysis::Granularity::Search, Features::none());
+        let mut words: Vec<String> = plain.tokens(query).into_iter().map(|t| t.text).collect();
+        words.sort();
+        words.dedup();
+        let clauses = words
+            .iter()
+            .flat_map(|w| self.fields.iter().map(move |&f| tantivy::Term::from_field_text(f, w)))
+            .map(|t| {
+                let q: Box<dyn tantivy::query::Query> =
+                    Box::new(TermQuery::new(t, tantivy::schema::IndexRecordOption::WithFreqs));
+                (Occur::Should, q)
+            })
+            .collect();
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// The files of the top ten documents for `query` (a file twice when two of its passages
+    /// rank): through tantivy's QueryParser, or as an OR of the query's words (`or_words`).
+    fn search(&self, query: &str, or_words: bool) -> tantivy::Result<Vec<String>> {
         let searcher = &self.searcher;
-        let (query, _) = self.parser.parse_query_lenient(query);
+        let query = if or_words { self.or_of_words(query) } else { self.parser.parse_query_lenient(query).0 };
         let top = searcher.search(&query, &TopDocs::with_limit(10).order_by_score())?;
         Ok(top
             .into_iter()
@@ -320,7 +430,7 @@ pub fn measure_each(dataset: &Dataset, chain: Chain) -> Result<(Metrics, Vec<(St
     let place = PathBuf::from(format!("<{} in memory>", dataset.name));
     let tantivy = |e| crate::index::tantivy_error(&place, e);
     let (handle, naive) = match chain {
-        Chain::Naive => (None, Some(NaiveIndex::build(dataset).map_err(tantivy)?)),
+        Chain::Naive | Chain::Bm25 => (None, Some(NaiveIndex::build(dataset).map_err(tantivy)?)),
         Chain::Baoxian(features) => {
             let handle = IndexHandle::empty_in_memory(&place, features)?;
             handle.add_articles(&dataset.pages)?;
@@ -334,7 +444,7 @@ pub fn measure_each(dataset: &Dataset, chain: Chain) -> Result<(Metrics, Vec<(St
             continue; // nothing to find: says nothing about ranking
         }
         let ranked: Vec<String> = match (&handle, &naive) {
-            (_, Some(naive)) => naive.search(&judged.query).map_err(tantivy)?,
+            (_, Some(naive)) => naive.search(&judged.query, matches!(chain, Chain::Bm25)).map_err(tantivy)?,
             (Some(handle), _) => {
                 match handle.search(&SearchRequest { limit: 10, ..SearchRequest::new(&judged.query) }) {
                     Ok(r) => r.hits.into_iter().map(|h| h.path).collect(),
@@ -405,6 +515,7 @@ pub fn chains() -> Vec<(&'static str, Chain)> {
     let full = Features::default();
     vec![
         ("full chain", Chain::Baoxian(full)),
+        ("plain BM25 (OR of the jieba words)", Chain::Bm25),
         ("naive (plain jieba + QueryParser)", Chain::Naive),
         ("without width/case folding", Chain::Baoxian(Features { fold_width_case: false, ..full })),
         ("without traditional→simplified", Chain::Baoxian(Features { traditional_to_simplified: false, ..full })),
