@@ -102,20 +102,29 @@ impl PartialOrd for Hit {
 
 /// What the first pass knows of the query's requirements (its words, each met through any of
 /// several terms). Each term says which requirements it meets (a bit each); a document scores
-/// `bonus` more for each requirement it meets, as in the full query, and only documents that
+/// the `bonus` of each requirement it meets, as in the full query, and only documents that
 /// meet every `strict` requirement and at least `minimum` of the `flexible` ones are ranked.
 /// The default (no requirements) ranks the plain union of the terms.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Requirements {
-    pub bonus: Score,
+    /// The bonus of meeting each requirement, by its bit.
+    pub bonus: [Score; 64],
     pub flexible: u64,
     pub strict: u64,
+    /// Requirements that add their bonus when met but are never needed (question words).
+    pub optional: u64,
     pub minimum: u32,
     /// Filters: met by every ranked document like strict requirements, but without a bonus
     /// (a region or source filter, a word required in the title).
     pub filters: u64,
     /// Only documents whose value of a fast u64 field lies in a range (a date filter).
     pub range: Option<ValueRange>,
+}
+
+impl Default for Requirements {
+    fn default() -> Self {
+        Requirements { bonus: [0.0; 64], flexible: 0, strict: 0, optional: 0, minimum: 0, filters: 0, range: None }
+    }
 }
 
 /// Values `from..=to` of the fast u64 `field`; a document without a value is out of range.
@@ -135,7 +144,13 @@ impl Requirements {
 
     /// The bonus of the requirements in `met`.
     fn bonus_of(&self, met: u64) -> Score {
-        self.bonus * (met & (self.flexible | self.strict)).count_ones() as Score
+        let mut bits = met & (self.flexible | self.strict | self.optional);
+        let mut sum = 0.0;
+        while bits != 0 {
+            sum += self.bonus[bits.trailing_zeros() as usize];
+            bits &= bits - 1;
+        }
+        sum
     }
 }
 
@@ -914,7 +929,7 @@ mod tests {
         for (strict, minimum, filter, range) in cases {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             let mut flexible: Vec<Box<dyn Query>> = Vec::new();
-            let mut req = Requirements { bonus: 12.0, ..Requirements::default() };
+            let mut req = Requirements { bonus: [12.0; 64], ..Requirements::default() };
             let mut weighted = Vec::new();
             for (i, terms) in requirements.iter().enumerate() {
                 let counted: Box<dyn Query> = Box::new(BonusQuery::new(union(terms), 12.0));

@@ -133,14 +133,18 @@ pub struct SearchResults {
     pub notes: Vec<String>,
 }
 
-/// How many of `n` flexible requirements a passage must meet at first: all of one or two,
-/// half (rounded up) of more; passages meeting more words still rank first (the word bonus).
-/// Paraphrased questions rarely share every word with their answer: requiring all of them cost
-/// 0.055 MRR@10 on baoxianzhidao, and two thirds instead of half cost 0.126 on the 社保/医保
-/// how-to set (0.575 vs 0.701; baoxianzhidao 0.855 vs 0.854, KUAKE-QTR 0.864 vs 0.866), at no
-/// measurable query time on 100k generated articles.
+/// How many of `n` flexible requirements a passage must meet at first: all of one or two, two
+/// of three or four, one of more. Passages meeting more of the telling words still rank first
+/// (each word met adds its bonus, [`query::weigh`]). A question of five words or more is a
+/// verbose query: the page that answers it rarely shares many of its words (askers write 不见
+/// where pages write 丢失), and the one telling word it does share must be enough
+/// (BENCHMARKS.md, relevance).
 fn initial_minimum(n: usize) -> usize {
-    if n <= 2 { n } else { n.div_ceil(2) }
+    match n {
+        0..=2 => n,
+        3..=4 => 2,
+        _ => 1,
+    }
 }
 
 impl IndexHandle {
@@ -166,6 +170,7 @@ impl IndexHandle {
         plan.until = plan.until.or(request.until);
         let searcher = self.reader.searcher();
         let stats = stats::Statistics::new(&searcher);
+        query::weigh(&mut plan, &self.fields, &stats);
         let tantivy = |e| crate::index::tantivy_error(&self.dir, e);
         let flexible = plan.flexible();
         let order = if request.sort == Sort::Date || plan.requirements.is_empty() {

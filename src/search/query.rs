@@ -1,7 +1,8 @@
 //! From the words a person typed to a tantivy query.
 //!
-//! The query text is normalised and cut by jieba in precise mode (one token per word); words
-//! that carry no meaning (怎么, 吗, 的 …) are dropped when others remain. Each word matches the
+//! The query text is normalised and cut by jieba in precise mode (one token per word); question
+//! words and particles (怎么, 多久, 吗 …) among other words are optional and looked for in titles
+//! and headings only ([`Requirement::optional`]). Each word matches the
 //! title, the question heading or the answer text (title and heading weigh more); a long word
 //! also matches through the shorter dictionary words inside it, at a lower weight, so that text
 //! jieba cut differently still answers. The query is built directly from terms: tantivy's
@@ -153,6 +154,15 @@ impl Side {
         }
     }
 
+    /// The short fields that say what a document is about: an article's title and question
+    /// heading, a teaser's title (where a question word is looked for: [`Requirement::optional`]).
+    fn headings(self, f: &Fields) -> Vec<(Field, f32)> {
+        match self {
+            Side::Passages => vec![(f.title, TITLE_BOOST), (f.section, SECTION_BOOST)],
+            Side::Teasers => vec![(f.teaser_title, TITLE_BOOST)],
+        }
+    }
+
     fn title(self, f: &Fields) -> Field {
         match self {
             Side::Passages => f.title,
@@ -224,9 +234,15 @@ pub enum Alternative {
 
 /// One requirement of the query: one of its alternatives must match. A query ranks passages by
 /// how many requirements they meet, then by BM25.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Requirement {
     pub alternatives: Vec<Alternative>,
+    /// What meeting it tells of an answer, from 0 to 1 (see [`weigh`]): the share of
+    /// [`COVERAGE`] its bonus is.
+    pub weight: f32,
+    /// A question word among other words (怎么, 多久, 吗): it scores when met, but a passage is
+    /// never required to meet it.
+    pub optional: bool,
 }
 
 impl Requirement {
@@ -253,7 +269,7 @@ pub struct Plan {
 impl Plan {
     /// Requirements that may be relaxed (all but quoted phrases).
     pub fn flexible(&self) -> usize {
-        self.requirements.iter().filter(|r| !r.strict()).count()
+        self.requirements.iter().filter(|r| !r.strict() && !r.optional).count()
     }
 
     /// The publication dates asked for, as inclusive `YYYYMMDD` numbers, when any bound is set.
@@ -273,12 +289,52 @@ impl Plan {
     }
 }
 
-/// Score added for each requirement a passage meets, on top of BM25: about what one strong word
-/// match scores, so meeting more of the query's words weighs heavily without drowning a much
-/// better match. Measured on the relevance benchmark (BENCHMARKS.md): strict coverage-first
-/// ordering (a bonus far above any BM25) cost 0.08 MRR@10 on baoxianzhidao; 12 gave the best
-/// MRR there (0.855, against 0.845 with no bonus) and kept KUAKE-QTR level.
+/// The most a requirement met adds to a passage's score on top of BM25 (each adds its
+/// [`Requirement::weight`] of it): about what one strong word match scores, so that meeting
+/// more of what the query asks weighs heavily without drowning a much better match.
 pub const COVERAGE: f32 = 12.0;
+
+/// Sets each requirement's [`Requirement::weight`]: its share of what the query's words tell,
+/// doubled and at most 1. What a word tells is its inverse document frequency in the index (the
+/// larger of its title's and its answer text's): 年, 以后, 自己 tell little, 医保卡 or 断缴 much.
+/// In a query of one or two equally telling words each word met is worth the whole
+/// [`COVERAGE`]; in a 40-word question the words together are worth about two of them, so that
+/// the pleasantries and context of a long question weigh little and BM25 decides, as it should
+/// for a verbose query. A phrase tells as much as the rarest word could.
+pub(crate) fn weigh(plan: &mut Plan, f: &Fields, stats: &dyn tantivy::query::Bm25StatisticsProvider) {
+    let Ok(n) = stats.total_num_docs() else { return };
+    let n = n.max(1) as f32;
+    let idf = |word: &str| -> f32 {
+        let df = [f.title, f.body]
+            .iter()
+            .filter_map(|&field| stats.doc_freq(&Term::from_field_text(field, word)).ok())
+            .max()
+            .unwrap_or(0) as f32;
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    };
+    let rarest = (1.0 + (n + 0.5) / 0.5f32).ln();
+    let told: Vec<f32> = plan
+        .requirements
+        .iter()
+        .map(|r| {
+            r.alternatives
+                .iter()
+                .map(|a| match a {
+                    Alternative::Word(w) => idf(&w.text),
+                    Alternative::AllOf(ws) => ws.iter().map(|w| idf(&w.text)).fold(0.0, f32::max),
+                    Alternative::Phrase(_) => rarest,
+                })
+                .fold(0.0, f32::max)
+        })
+        .collect();
+    let total: f32 = told.iter().sum();
+    if total <= 0.0 {
+        return;
+    }
+    for (r, told) in plan.requirements.iter_mut().zip(told) {
+        r.weight = (2.0 * told / total).min(1.0);
+    }
+}
 
 /// From a parsed query to the plan: words analysed, question words dropped across the whole
 /// query (when it has other words).
@@ -294,7 +350,11 @@ pub fn plan(parsed: &super::syntax::ParsedQuery, features: &Features) -> Plan {
         if let [Term::Words(text)] = group.as_slice() {
             for w in all_words(text, features) {
                 if !requirements.iter().any(|r| r.alternatives == [Alternative::Word(w.clone())]) {
-                    requirements.push(Requirement { alternatives: vec![Alternative::Word(w)] });
+                    requirements.push(Requirement {
+                        alternatives: vec![Alternative::Word(w)],
+                        weight: 1.0,
+                        optional: false,
+                    });
                 }
             }
             continue;
@@ -314,13 +374,15 @@ pub fn plan(parsed: &super::syntax::ParsedQuery, features: &Features) -> Plan {
             })
             .collect();
         if !alternatives.is_empty() {
-            requirements.push(Requirement { alternatives });
+            requirements.push(Requirement { alternatives, weight: 1.0, optional: false });
         }
     }
     let is_question_word =
         |r: &Requirement| matches!(r.alternatives.as_slice(), [Alternative::Word(w)] if is_stopword(&w.text));
     if features.stopwords && requirements.iter().any(|r| !is_question_word(r)) {
-        requirements.retain(|r| !is_question_word(r));
+        for r in requirements.iter_mut().filter(|r| is_question_word(r)) {
+            r.optional = true;
+        }
     }
     let excluded = parsed
         .excluded
@@ -421,6 +483,29 @@ fn alternative_query(f: &Fields, features: &Features, a: &Alternative, scope: Sc
     }
 }
 
+/// A question word among other words ([`Requirement::optional`]): the word in the titles and
+/// headings only. Matched there it tells that the answer is to the question asked (多久, 多少钱);
+/// in the answer text a word like 可以 or 在 stands everywhere, and reading its postings would
+/// cost more than the rest of the query.
+fn asked_query(f: &Fields, r: &Requirement, scope: Scope) -> Box<dyn Query> {
+    let clauses = asked_words(r)
+        .flat_map(|w| {
+            scope.sides.iter().flat_map(|side| side.headings(f)).map(move |(field, boost)| {
+                (Occur::Should, boosted_box(term_query(Term::from_field_text(field, w), scope), boost))
+            })
+        })
+        .collect();
+    any_of(clauses, scope)
+}
+
+/// The words of an optional requirement.
+fn asked_words(r: &Requirement) -> impl Iterator<Item = &str> {
+    r.alternatives.iter().filter_map(|a| match a {
+        Alternative::Word(w) => Some(w.text.as_str()),
+        _ => None,
+    })
+}
+
 /// The tantivy query of a plan: passages meeting at least `minimum` of the flexible
 /// requirements (and every quoted phrase), none of the exclusions, all filters; for the
 /// documents of `scope`'s sides.
@@ -428,12 +513,18 @@ pub(crate) fn build(f: &Fields, features: &Features, plan: &Plan, minimum: usize
     let mut flexible: Vec<Box<dyn Query>> = Vec::new();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for r in &plan.requirements {
-        let any = any_of(
-            r.alternatives.iter().map(|a| (Occur::Should, alternative_query(f, features, a, scope))).collect(),
-            scope,
-        );
-        let counted: Box<dyn Query> = Box::new(BonusQuery::new(any, COVERAGE));
-        if r.strict() {
+        let any = if r.optional {
+            asked_query(f, r, scope)
+        } else {
+            any_of(
+                r.alternatives.iter().map(|a| (Occur::Should, alternative_query(f, features, a, scope))).collect(),
+                scope,
+            )
+        };
+        let counted: Box<dyn Query> = Box::new(BonusQuery::new(any, COVERAGE * r.weight));
+        if r.optional {
+            clauses.push((Occur::Should, counted));
+        } else if r.strict() {
             clauses.push((Occur::Must, counted));
         } else {
             flexible.push(counted);
@@ -495,10 +586,19 @@ pub(crate) fn candidates(f: &Fields, features: &Features, plan: &Plan, minimum: 
     // rank as a plain union and the second pass applies the filters
     let counted = plan.requirements.len() + filters.len() <= 64;
     let mut terms: Words = Vec::new();
-    let mut requirements = Requirements { bonus: COVERAGE, ..Requirements::default() };
+    let mut requirements = Requirements::default();
+    // question words, looked for in titles and headings only (see `asked_query`)
+    let mut asked: Vec<(String, u64)> = Vec::new();
     for (i, r) in plan.requirements.iter().enumerate() {
         let bit = if counted { 1u64 << i } else { 0 };
-        if r.strict() {
+        if counted {
+            requirements.bonus[i] = COVERAGE * r.weight;
+        }
+        if r.optional {
+            requirements.optional |= bit;
+            asked.extend(asked_words(r).map(|w| (w.to_string(), bit)));
+            continue;
+        } else if r.strict() {
             requirements.strict |= bit;
         } else {
             requirements.flexible |= bit;
@@ -541,12 +641,21 @@ pub(crate) fn candidates(f: &Fields, features: &Features, plan: &Plan, minimum: 
                 set.push(WeightedTerm { term, weight: factor * boost * weight, meets: *meets });
             }
         }
+        for (w, meets) in &asked {
+            for (field, boost) in side.headings(f) {
+                let term = Term::from_field_text(field, w);
+                set.push(WeightedTerm { term, weight: factor * boost, meets: *meets });
+            }
+        }
         for (bit, filter) in &filters {
             for (term, weight) in filter.weighted_terms(side) {
                 set.push(WeightedTerm { term, weight: factor * weight, meets: *bit });
             }
         }
-        TermSet { terms: set, requirements: Requirements { bonus: factor * requirements.bonus, ..requirements } }
+        TermSet {
+            terms: set,
+            requirements: Requirements { bonus: requirements.bonus.map(|b| factor * b), ..requirements },
+        }
     });
     Some(sets.into())
 }
@@ -633,7 +742,8 @@ pub fn highlight_terms(plan: &Plan) -> Vec<String> {
         w.parts.iter().for_each(&mut add);
         w.synonyms.iter().flatten().for_each(&mut add);
     };
-    for r in &plan.requirements {
+    // (question words are not marked: they would light up every answer)
+    for r in plan.requirements.iter().filter(|r| !r.optional) {
         for a in &r.alternatives {
             match a {
                 Alternative::Word(w) => words(w),
@@ -708,7 +818,9 @@ mod tests {
             assert!((same.weight - t.weight * TEASER_WEIGHT).abs() < 1e-6, "{text}: {} vs {}", same.weight, t.weight);
             assert_eq!(same.meets, t.meets, "{text}");
         }
-        assert!((teasers.requirements.bonus - passages.requirements.bonus * TEASER_WEIGHT).abs() < 1e-6);
+        for (t, p) in teasers.requirements.bonus.iter().zip(passages.requirements.bonus) {
+            assert!((t - p * TEASER_WEIGHT).abs() < 1e-6);
+        }
         assert_eq!(teasers.requirements.filters, passages.requirements.filters);
         assert_eq!(passages.requirements.filters.count_ones(), 2, "title and region filters");
     }
