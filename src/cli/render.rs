@@ -10,12 +10,29 @@ const MARK: &str = "\x1b[1;31m";
 const DIM: &str = "\x1b[2m";
 const RESET: &str = "\x1b[0m";
 
-/// `snippet` with its highlights marked: ANSI colour, or 【】 when not colouring.
+/// `snippet` with its highlights marked: ANSI colour, or 【】 when not colouring. Marks never
+/// nest: a highlight inside a span the page itself writes between 【 and 】 is left as the
+/// page writes it.
 fn highlighted(snippet: &str, highlights: &[(usize, usize)], colour: bool) -> String {
     let (open, close) = if colour { (MARK, RESET) } else { ("【", "】") };
+    let chars: Vec<char> = snippet.chars().collect();
+    // whether each character stands between the page's own brackets
+    let mut depth = 0usize;
+    let inside: Vec<bool> = chars
+        .iter()
+        .map(|&c| {
+            match c {
+                '【' => depth += 1,
+                '】' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            depth > 0
+        })
+        .collect();
+    let unmarked = |h: &&(usize, usize)| colour || !(h.0..h.1).any(|i| inside.get(i) == Some(&true));
     let mut out = String::with_capacity(snippet.len() + highlights.len() * 8);
-    let mut next = highlights.iter().peekable();
-    for (i, c) in snippet.chars().enumerate() {
+    let mut next = highlights.iter().filter(unmarked).peekable();
+    for (i, &c) in chars.iter().enumerate() {
         if next.peek().is_some_and(|h| h.0 == i) {
             out.push_str(open);
         }
@@ -215,6 +232,9 @@ mod tests {
     #[test]
     fn highlights_are_marked_by_character() {
         assert_eq!(highlighted("医保卡余额上限", &[(0, 3), (5, 7)], false), "【医保卡】余额【上限】");
+        // the page's own brackets around a highlight: no second pair
+        assert_eq!(highlighted("点击【医保钱包】专区", &[(3, 7)], false), "点击【医保钱包】专区");
+        assert_eq!(highlighted("点击【医保钱包】专区", &[(3, 5), (8, 10)], false), "点击【医保钱包】【专区】");
         assert_eq!(highlighted("…ＡＰＰ", &[(1, 4)], true), format!("…{MARK}ＡＰＰ{RESET}"));
     }
 }
