@@ -2,9 +2,9 @@
 
 Deterministic (fixed seed); the vocabulary is that of benches/gencorpus.rs (cities, topics,
 domain sentences), so the queries find answers in any generated corpus. One query a line, in
-six kinds as people type them: short keywords, whole questions, keyword lists, "phrases",
-filters/operators (baoxian's query language; the peers get the words only), and traditional
-or full-width forms.  Run:  python3 benches/compare/make_queries.py
+seven kinds as people type them: short keywords, whole questions, keyword lists, "phrases",
+filters/operators (baoxian's query language; the peers get the words only), traditional
+or full-width forms, and long chatty questions (40-150 characters, the last 30 lines).  Run:  python3 benches/compare/make_queries.py
 """
 import csv
 import os
@@ -68,6 +68,20 @@ for _ in range(35):  # filters and operators
 for _ in range(20):  # traditional characters and full-width forms
     t = rng.choice(list(trad))
     queries.append(rng.choice([trad[t], f"{short(rng.choice(cities))} {trad[t]}", f"{t} １２３９３", f"{t} ＡＰＰ"]))
+# long questions as askers write them (40-150 characters): context, the matter, pleasantries
+openings = ["我是{c}的，去年换了工作，", "请问一下，我妈妈在{c}老家，", "本人在{c}上班三年了，",
+            "一周前去办事才发现，", "单位一直没给我们交，后来自己交了几个月，", "家里老人退休以后回{c}住，"]
+middles = ["现在想问问{a}{b}具体{ask}", "不知道{a}{b}{ask}", "想了解一下{a}{b}的流程，{ask}",
+           "听别人说{a}要先{b}，{ask}"]
+closings = ["，有没有了解的朋友说一下，谢谢大家！", "？网上查了半天也没看明白，麻烦懂的人指点一下，多谢！",
+            "，这种情况应该怎么办啊？", "，还有需要带{x}吗？先谢谢了。"]
+for _ in range(30):  # long questions
+    a, b = rng.choice(topics)
+    c = rng.choice(cities)
+    q = (rng.choice(openings) + rng.choice(middles) + rng.choice(closings)).format(
+        c=c, a=a, b=b, ask=rng.choice(asks), x=rng.choice(extras))
+    assert 40 <= len(q) <= 150, q
+    queries.append(q)
 assert len(queries) >= 200
 with open(os.path.join(HERE, "queries.txt"), "w", encoding="utf-8") as f:
     f.write("\n".join(queries) + "\n")
