@@ -148,6 +148,8 @@ def measure(name, text):
     _s, _r, out = measured(bench)
     q = last_json(out)
     row.update(p50_ms=q["p50_ms"], p99_ms=q["p99_ms"], answered=q["answered"], asked=q["queries"] * q["rounds"])
+    if "long_questions" in q:
+        row["long"] = q["long_questions"]
     if name == "baoxian":
         # a search uses every core; the peers search on one: the same queries on one thread too
         _s, _r, out = measured(bench, env={"RAYON_NUM_THREADS": "1"})
@@ -191,6 +193,10 @@ def table(rows, text, n, ceilings):
         if "nochange_s" in base:
             lines.append(f"baoxian re-index with nothing changed: {base['nochange_s']:.2f} s "
                          f"({100 * base['nochange_s'] / base['build_s']:.1f}% of a full build).")
+        if "long" in base:
+            lq = base["long"]
+            lines.append(f"baoxian on the {lq['queries']} long questions alone (40-150 characters): "
+                         f"p50 {lq['p50_ms']:.2f} ms, p99 {lq['p99_ms']:.2f} ms.")
         if "p50_1t_ms" in base:
             lines.append(f"baoxian queries on one thread (RAYON_NUM_THREADS=1; the table's searches use every core, "
                          f"the peers' one): p50 {base['p50_1t_ms']:.2f} ms, p99 {base['p99_1t_ms']:.2f} ms.")
