@@ -9,7 +9,7 @@
 //!   (`data/baoxianzhidao_queries.tsv`).
 //! - **baoxianzhidao 社保/医保**: the same pages, and 78 how-to queries about social insurance
 //!   (`data/shebao_queries.tsv`), each with every page that answers it; the set where the
-//!   domain's synonyms (医保 ⇄ 医疗保险, 社保卡 ⇄ 社会保障卡) are exercised.
+//!   domain's synonyms (医保 ⇄ 医疗保险) are exercised.
 //! - **KUAKE-QTR dev**: real medical search queries with graded relevance (0–3) of page titles;
 //!   one page per title, every query searched over all of them.
 //!

@@ -40,11 +40,16 @@ const REGION_SCORE: f32 = 3.0;
 /// Weight of a match through a synonym.
 const SYNONYM_BOOST: f32 = 0.3;
 
+/// The most telling words of a query whose guessed words also match through their dictionary
+/// pieces (see [`pieces`]).
+const SHORT_QUERY_WORDS: usize = 4;
+
 /// One meaningful word of a query, with what else may stand for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryWord {
     pub text: String,
-    /// Dictionary words inside it (search mode), for a word of three characters or more.
+    /// Dictionary words inside it (search mode), for a word of three characters or more; the
+    /// dictionary's pieces of a word jieba guessed, in a short query.
     pub parts: Vec<String>,
     /// Domain synonyms, each as its words (precise mode).
     pub synonyms: Vec<Vec<String>>,
@@ -69,6 +74,9 @@ fn all_words(query: &str, features: &Features) -> Vec<QueryWord> {
     }
     let search = ZhTokenizer::with_features(Granularity::Search, *features);
     let precise = ZhTokenizer::with_features(Granularity::Precise, *features);
+    // a word jieba guessed (not in the dictionary) also matches through its pieces, in a short
+    // query: in a long question the pieces (single characters, mostly) only add noise
+    let short = words.iter().filter(|w| !is_stopword(w)).count() <= SHORT_QUERY_WORDS;
     words
         .into_iter()
         .map(|text| {
@@ -80,6 +88,13 @@ fn all_words(query: &str, features: &Features) -> Vec<QueryWord> {
                     }
                 }
             }
+            if features.domain_dictionary && short {
+                for piece in pieces(&text) {
+                    if !(parts.contains(&piece) || features.stopwords && is_stopword(&piece)) {
+                        parts.push(piece);
+                    }
+                }
+            }
             let synonyms = if features.synonyms {
                 synonyms_of(&text).iter().map(|s| precise.tokens(s).into_iter().map(|t| t.text).collect()).collect()
             } else {
@@ -88,6 +103,20 @@ fn all_words(query: &str, features: &Features) -> Vec<QueryWord> {
             QueryWord { text, parts, synonyms }
         })
         .collect()
+}
+
+/// The pieces of a word that the dictionary does not hold (jieba's guess at an unknown word
+/// from the characters around it: 能转, 区交): the text cut by the dictionary alone. No page may
+/// hold the guessed word, while its pieces answer. Empty for a dictionary word.
+fn pieces(text: &str) -> Vec<String> {
+    if text.chars().count() < 2 || !text.chars().all(crate::analysis::is_han) {
+        return Vec::new();
+    }
+    if crate::analysis::lookup::words_in(text).iter().any(|(w, _)| *w == text) {
+        return Vec::new();
+    }
+    let Some(jieba) = crate::analysis::lookup::jieba_for(text) else { return Vec::new() };
+    jieba.cut(text, false).into_iter().map(|t| t.word).filter(|p| *p != text).map(str::to_string).collect()
 }
 
 /// How the matches of a query will be read.
@@ -778,13 +807,30 @@ mod tests {
 
     #[test]
     fn synonyms_come_along_only_when_switched_on() {
-        let w = query_words("社保卡", &Features::default());
-        assert!(w[0].synonyms.iter().any(|s| s.concat() == "社会保障卡"), "{w:?}");
+        let w = query_words("医保", &Features::default());
+        assert!(w[0].synonyms.iter().any(|s| s.concat() == "医疗保险"), "{w:?}");
         let off = Features { synonyms: false, ..Features::default() };
-        assert!(query_words("社保卡", &off)[0].synonyms.is_empty());
+        assert!(query_words("医保", &off)[0].synonyms.is_empty());
         let keep = Features { stopwords: false, ..Features::default() };
         let texts: Vec<String> = query_words("医保卡余额有上限吗", &keep).into_iter().map(|w| w.text).collect();
         assert!(texts.contains(&"吗".to_string()));
+    }
+
+    #[test]
+    fn guessed_words_bring_their_dictionary_pieces_in_short_queries() {
+        assert_eq!(pieces("区交"), vec!["区", "交"]);
+        assert!(pieces("医保卡").is_empty(), "a dictionary word");
+        assert!(pieces("app").is_empty());
+        // jieba guesses 区交 from 在外区交社保; pages write 区 and 交 apart
+        let words = query_words("在外区交社保", &Features::default());
+        let guessed = words.iter().find(|w| w.text == "区交").expect("jieba still guesses 区交");
+        assert_eq!(guessed.parts, vec!["区", "交"]);
+        // not in a long question
+        let long = query_words(
+            "在外区交社保，单位不给办，自己去交又说不行，到底应该怎么处理才对，请问谁知道",
+            &Features::default(),
+        );
+        assert!(long.iter().filter(|w| w.text == "区交").all(|w| w.parts.is_empty()), "{long:?}");
     }
 
     #[test]
