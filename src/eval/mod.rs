@@ -280,10 +280,17 @@ pub fn kuake_qtr(data: &Path) -> Result<Dataset> {
             };
             pages.push((key.clone(), article));
         }
-        if !labels.contains_key(&p.query) {
-            order.push(p.query.clone());
+        // 39 queries that hold a comma come wrapped in double quotes, as a CSV writer quotes a
+        // field: the quotes are the file's, not the searcher's (to baoxian they would mean an
+        // exact phrase)
+        let query = match p.query.strip_prefix('"').and_then(|q| q.strip_suffix('"')) {
+            Some(inner) if inner.contains(',') => inner.to_string(),
+            _ => p.query,
+        };
+        if !labels.contains_key(&query) {
+            order.push(query.clone());
         }
-        labels.entry(p.query).or_default().insert(key, p.label.parse().unwrap_or(0));
+        labels.entry(query).or_default().insert(key, p.label.parse().unwrap_or(0));
     }
     let queries =
         order.into_iter().filter_map(|q| labels.remove(&q).map(|labels| Judged { query: q, labels })).collect();
