@@ -186,3 +186,27 @@ fn a_folder_that_cannot_be_listed_keeps_its_articles() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["total"], 1, "the article under the folder is still found: {v}");
 }
+
+#[test]
+fn pages_nested_thousands_deep_neither_abort_nor_stall_the_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    copy_corpus(&d.join("corpus"));
+    let lists = format!(
+        "<html><head><title>深层列表</title></head><body><p>{}列表深处的医保文字{}</p></body></html>",
+        "<ul><li>".repeat(5000),
+        "</li></ul>".repeat(5000)
+    );
+    std::fs::write(d.join("corpus/lists.html"), lists).unwrap();
+    let divs = format!(
+        "<html><head><title>深层区块</title></head><body>{}区块深处的医保文字{}</body></html>",
+        "<div>".repeat(100_000),
+        "</div>".repeat(100_000)
+    );
+    std::fs::write(d.join("corpus/divs.html"), divs).unwrap();
+    let (code, v) = baoxian_json(d, &["index", "--index", "idx", "corpus"]);
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(v["added"], 8, "every page indexed: {v}");
+    assert_eq!(total(d, "列表深处"), 1);
+    assert_eq!(total(d, "区块深处"), 1);
+}

@@ -139,7 +139,7 @@ fn meta_content(doc: &Html, css: &'static str) -> Option<String> {
 
 /// Parses an HTML page. Returns `None` when it has neither a title nor any text.
 pub fn parse(html: &str) -> Option<Article> {
-    let doc = Html::parse_document(html);
+    let doc = Html::parse_document(&shallow(html));
     let title_tag = doc.select(selector("title")).next().map(|e| text_of(&e)).unwrap_or_default();
     let h1 = doc.select(selector("h1")).map(|e| text_of(&e)).find(|t| !t.is_empty());
     let title =
@@ -152,7 +152,7 @@ pub fn parse(html: &str) -> Option<Article> {
     let mut walker = Walker { title: &title, blocks: Vec::new(), buf: String::new(), zone: Zone::Answer };
     if let Some(root) = root {
         for child in root.children() {
-            walker.walk(child);
+            walker.walk(child, 0);
         }
         walker.flush();
     }
@@ -376,8 +376,88 @@ struct Walker<'t> {
     zone: Zone,
 }
 
+/// How deeply nested the markup given to the HTML parser may be. Parsing and selector matching
+/// cost time in proportion to the depth for every element (the parser checks which elements are
+/// open, a selector walks up the ancestors), quadratic in all for a hostile page of 100,000
+/// nested `<div>`s; real pages nest a few dozen levels.
+const MAX_MARKUP_DEPTH: usize = 256;
+
+/// Elements whose end tag pages often leave out (the parser closes them itself): not counted as
+/// nesting.
+const IMPLIED_END: &[&str] = &["p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rt", "rp"];
+
+/// `html` with the tags nested deeper than [`MAX_MARKUP_DEPTH`] left out (their text stays),
+/// by a look at the tags alone. A page within the depth comes back as it is.
+fn shallow(html: &str) -> std::borrow::Cow<'_, str> {
+    // (start, end) of each tag to leave out
+    let mut cut: Vec<(usize, usize)> = Vec::new();
+    let mut depth = 0usize;
+    let bytes = html.as_bytes();
+    let mut at = 0;
+    while let Some(open) = html[at..].find('<').map(|i| at + i) {
+        let Some(close) = html[open..].find('>').map(|i| open + i + 1) else { break };
+        let tag = &bytes[open + 1..close - 1];
+        let (closing, name_start) = if tag.first() == Some(&b'/') { (true, 1) } else { (false, 0) };
+        let name: String = tag[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+        at = close;
+        if name.is_empty() || !tag[name_start].is_ascii_alphabetic() {
+            continue; // a comment, a doctype, a stray `<`
+        }
+        let counted = !VOID_TAGS.contains(&name.as_str()) && !IMPLIED_END.contains(&name.as_str());
+        if !counted || (!closing && tag.last() == Some(&b'/')) {
+            continue;
+        }
+        if closing {
+            if depth > MAX_MARKUP_DEPTH {
+                cut.push((open, close));
+            }
+            depth = depth.saturating_sub(1);
+        } else {
+            depth += 1;
+            if depth > MAX_MARKUP_DEPTH {
+                cut.push((open, close));
+            }
+        }
+    }
+    if cut.is_empty() {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut from = 0;
+    for (start, end) in cut {
+        out.push_str(&html[from..start]);
+        from = end;
+    }
+    out.push_str(&html[from..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Elements that have no end tag.
+const VOID_TAGS: &[&str] =
+    &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"];
+
+/// How deep the walk reads a page's structure. Below this depth (real pages nest a few dozen
+/// levels; a hostile one nests thousands, which would overflow the stack of a recursive walk
+/// and cost time quadratic in the depth) the text of an element is read as one run of text.
+const MAX_DEPTH: usize = 128;
+
 impl Walker<'_> {
-    fn walk(&mut self, node: NodeRef<'_, Node>) {
+    fn walk(&mut self, node: NodeRef<'_, Node>, depth: usize) {
+        if depth >= MAX_DEPTH {
+            if self.zone == Zone::Answer {
+                // an iterative traversal: no recursion, each node once
+                for d in node.descendants() {
+                    if let Node::Text(t) = d.value() {
+                        self.buf.push_str(t);
+                    }
+                }
+            }
+            return;
+        }
         match node.value() {
             Node::Text(t) if self.zone == Zone::Answer => self.buf.push_str(t),
             Node::Element(e) => {
@@ -400,7 +480,7 @@ impl Walker<'_> {
                 }
                 if !BLOCK_TAGS.contains(&name) {
                     for c in node.children() {
-                        self.walk(c);
+                        self.walk(c, depth + 1);
                     }
                     return;
                 }
@@ -423,7 +503,7 @@ impl Walker<'_> {
                     return;
                 }
                 for c in node.children() {
-                    self.walk(c);
+                    self.walk(c, depth + 1);
                 }
                 self.flush();
             }
@@ -594,6 +674,37 @@ mod tests {
         assert_eq!(a.sections.len(), 1);
         assert!(a.sections[0].answer.contains("85%"));
         assert!(a.sections[0].answer.ends_with("之间，具体"));
+    }
+
+    #[test]
+    fn markup_nested_too_deep_is_read_flat_and_other_pages_as_they_are() {
+        for name in [
+            "异地就医备案怎么办理.html",
+            "医保卡丢了怎么补办.html",
+            "医保断缴后再补缴多久能用.html",
+            "城乡居民医保缴费标准.htm",
+        ] {
+            let page = fixture_html(name);
+            assert!(matches!(shallow(&page), std::borrow::Cow::Borrowed(_)), "{name} is left as it is");
+        }
+        let deep = format!("<p>{}医保{}</p><br/><img src=x>", "<div>".repeat(1000), "</div>".repeat(1000));
+        let flat = shallow(&deep);
+        assert_eq!(flat.matches("<div>").count(), MAX_MARKUP_DEPTH, "{}", &flat[..200]);
+        assert_eq!(flat.matches("</div>").count(), MAX_MARKUP_DEPTH);
+        assert!(flat.contains("医保") && flat.ends_with("</p><br/><img src=x>"));
+        // thousands of nested lists: parsed, the text kept, no stack overflow
+        let lists = format!(
+            "<html><body><div class=content><p>医保卡丢了怎么补办</p>{}深处的文字{}</div></body></html>",
+            "<ul><li>".repeat(5000),
+            "</li></ul>".repeat(5000)
+        );
+        let article = parse(&lists).expect("an article");
+        assert!(all_text(&article).contains("深处的文字"), "{}", all_text(&article));
+    }
+
+    fn fixture_html(name: &str) -> String {
+        let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(name)).unwrap();
+        String::from_utf8_lossy(&bytes).into_owned()
     }
 
     #[test]

@@ -41,7 +41,10 @@ pub fn parse_file(path: &Path, bytes: &[u8]) -> Result<Article, Problem> {
         }
     })?;
     let is_html = by_name || looks_like_html(&decoded.text);
-    let parsed = if is_html { html::parse(&decoded.text) } else { text::parse(&decoded.text) };
+    // a page that trips a bug of the parsers fails alone: it never takes the batch down with it
+    let page: &str = decoded.text.as_ref();
+    let parsed = std::panic::catch_unwind(|| if is_html { html::parse(page) } else { text::parse(page) })
+        .map_err(|_| Problem::Failed("baoxian failed to read this page (a bug in baoxian: please report it)".into()))?;
     let mut article = parsed.ok_or_else(|| Problem::Failed("no article text found".into()))?;
     if article.sections.iter().all(|s| s.answer.trim().is_empty()) {
         return Err(Problem::Failed("no article text found (no paragraphs in the page's main content)".into()));
