@@ -46,6 +46,11 @@ pub enum Error {
     #[error("the query {query:?} has no searchable words: type one or more words, e.g. `医保钱包 使用地`")]
     EmptyQuery { query: String },
 
+    /// A search request asks for more than a search gives (a limit, an offset or a snippet
+    /// length over its maximum).
+    #[error("invalid search request: {reason}")]
+    InvalidRequest { reason: String },
+
     /// A filesystem error on the index directory.
     #[error("index {}: {source}", path.display())]
     Io {

@@ -210,3 +210,37 @@ fn pages_nested_thousands_deep_neither_abort_nor_stall_the_batch() {
     assert_eq!(total(d, "列表深处"), 1);
     assert_eq!(total(d, "区块深处"), 1);
 }
+
+#[test]
+fn huge_numbers_are_refused_and_exclusions_typed_as_words_exclude() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    copy_corpus(&d.join("corpus"));
+    assert_eq!(baoxian(d, &["index", "--index", "idx", "corpus"]).status.code(), Some(0));
+    for args in [
+        &["--limit", "1000000000"][..],
+        &["--offset", "1000000000000"],
+        &["--limit", "18446744073709551616"],
+        &["--snippet-len", "100000000"],
+    ] {
+        let mut all = vec!["search", "--index", "idx", "医保"];
+        all.extend_from_slice(args);
+        let o = baoxian(d, &all);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("out of range"), "{}", stderr(&o));
+    }
+    // the library refuses them too, with a typed error
+    let engine = baoxian::Engine::open(d.join("idx")).unwrap();
+    let request = baoxian::SearchRequest { offset: usize::MAX, ..baoxian::SearchRequest::new("医保") };
+    assert!(matches!(engine.search(&request), Err(baoxian::Error::InvalidRequest { .. })));
+
+    // `-钱包` after the first word is an exclusion, not an unknown option; options still work
+    let with = total(d, "使用地");
+    let (code, v) =
+        baoxian_json(d, &["search", "--index", "idx", "--exact", "--no-collapse", "使用地", "-钱包", "-n", "1"]);
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(v["query"], "使用地 -钱包");
+    assert_eq!(v["total"].as_u64(), Some(total(d, "使用地 -钱包")), "as the exclusion typed inside the query");
+    assert!(v["total"].as_u64().unwrap() < with, "{v}");
+    assert_eq!(v["hits"].as_array().unwrap().len(), 1);
+}

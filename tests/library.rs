@@ -574,12 +574,22 @@ fn a_batch_merges_its_segments_with_the_same_answers_and_no_file_left_behind() {
         );
     }
     let all = |engine: &Engine, q: &str| {
-        let request = SearchRequest { exact: true, collapse: false, limit: 10_000, ..SearchRequest::new(q) };
-        let r = engine.search(&request).unwrap();
-        let mut hits: Vec<_> =
-            r.hits.iter().map(|h| (h.path.clone(), h.section.clone(), (h.score * 1000.0).round() as i64)).collect();
+        // every answer, a page of the most a search returns at a time
+        let (mut hits, mut total) = (Vec::new(), 0);
+        loop {
+            let limit = SearchRequest::MAX_LIMIT;
+            let request =
+                SearchRequest { exact: true, collapse: false, limit, offset: hits.len(), ..SearchRequest::new(q) };
+            let r = engine.search(&request).unwrap();
+            total = r.total;
+            let n = r.hits.len();
+            hits.extend(r.hits.iter().map(|h| (h.path.clone(), h.section.clone(), (h.score * 1000.0).round() as i64)));
+            if n < limit {
+                break;
+            }
+        }
         hits.sort();
-        (r.total, hits)
+        (total, hits)
     };
     for q in ["医保", "医保 参保 缴费", "异地就医 -备案", "\"医保\" 报销"] {
         let (total, hits) = all(&merged, q);

@@ -117,14 +117,15 @@ enum Command {
         /// The query words
         #[arg(value_name = "QUERY", required = true, num_args = 1..)]
         query: Vec<String>,
-        /// How many answers to show
-        #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
+        /// How many answers to show (up to 1000; 0 only counts them)
+        #[arg(long, short = 'n', default_value_t = 10, value_name = "N", value_parser = at_most(0, SearchRequest::MAX_LIMIT))]
         limit: usize,
-        /// How many of the best answers to pass over (for paging)
-        #[arg(long, default_value_t = 0, value_name = "N")]
+        /// How many of the best answers to pass over, for paging (up to 100000)
+        #[arg(long, default_value_t = 0, value_name = "N", value_parser = at_most(0, SearchRequest::MAX_OFFSET))]
         offset: usize,
-        /// Snippet length in characters
-        #[arg(long, default_value_t = baoxian::search::snippet::DEFAULT_CHARS, value_name = "CHARS")]
+        /// Snippet length in characters (up to 10000)
+        #[arg(long, default_value_t = baoxian::search::snippet::DEFAULT_CHARS, value_name = "CHARS",
+              value_parser = at_most(1, SearchRequest::MAX_SNIPPET_CHARS))]
         snippet_len: usize,
         /// Only answers published on or after this day (2025-01-31, 2025/1/31, 2025年1月31日)
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
@@ -211,7 +212,7 @@ enum ColorChoice {
 }
 
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(shield_exclusions(std::env::args_os()));
     match dispatch(cli.command) {
         Ok(code) => code,
         Err(e) => {
@@ -265,7 +266,7 @@ fn dispatch(command: Command) -> Result<ExitCode, Error> {
                 SortChoice::Date => Sort::Date,
             };
             let request = SearchRequest {
-                query: query.join(" "),
+                query: query.iter().map(|w| unshield(w)).collect::<Vec<_>>().join(" "),
                 limit,
                 offset,
                 snippet_chars: snippet_len,
@@ -343,6 +344,48 @@ fn parse_size(text: &str) -> Result<u64, String> {
     n.checked_mul(factor).ok_or_else(|| format!("{text:?} is too large"))
 }
 
+/// Stands in for the `-` of an exclusion while clap reads the arguments (a private-use
+/// character no one types).
+const SHIELD: char = '\u{F8FF}';
+
+/// The arguments with the `-` of each exclusion typed as a word (`-宿州`, `-"葡萄膜炎"`: a hyphen
+/// followed by anything but an ASCII letter, digit or hyphen) shielded from clap, which would
+/// read it as a cluster of short options; options (`-n`, `--limit`) are left as they are.
+fn shield_exclusions(args: impl Iterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut searching = false;
+    args.map(|arg| {
+        let Some(text) = arg.to_str() else { return arg };
+        searching |= text == "search";
+        let mut chars = text.chars();
+        match (chars.next(), chars.next()) {
+            (Some('-'), Some(c)) if searching && !(c.is_ascii_alphanumeric() || c == '-') => {
+                format!("{SHIELD}{}", &text[1..]).into()
+            }
+            _ => arg,
+        }
+    })
+    .collect()
+}
+
+/// A query word as typed: the shield of [`shield_exclusions`] back to `-`.
+fn unshield(word: &str) -> String {
+    match word.strip_prefix(SHIELD) {
+        Some(rest) => format!("-{rest}"),
+        None => word.to_string(),
+    }
+}
+
+/// A parser of whole numbers from `min` to `max`, whose error says the range.
+fn at_most(min: usize, max: usize) -> impl Fn(&str) -> Result<usize, String> + Clone {
+    move |text: &str| {
+        let n: u128 = text.trim().parse().map_err(|_| format!("{text:?} is not a whole number"))?;
+        match usize::try_from(n) {
+            Ok(n) if (min..=max).contains(&n) => Ok(n),
+            _ => Err(format!("{text} is out of range: give a number from {min} to {max}")),
+        }
+    }
+}
+
 /// Opens the index; the default index is built from the default corpus on first use, and built
 /// again when another version of baoxian made it (it holds nothing but what the corpus gives it).
 fn open_or_build_default(dir: &IndexDir) -> Result<Engine, Error> {
@@ -377,6 +420,19 @@ fn open_or_build_default(dir: &IndexDir) -> Result<Engine, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exclusions_typed_as_words_are_query_words_and_options_stay_options() {
+        let args = ["baoxian", "search", "异地就医", "-宿州", "-\"葡萄膜炎\"", "-n", "3", "--json"];
+        let cli = Cli::parse_from(shield_exclusions(args.iter().map(std::ffi::OsString::from)));
+        let Command::Search { query, limit, json, .. } = cli.command else { panic!("not a search") };
+        let words: Vec<String> = query.iter().map(|w| unshield(w)).collect();
+        assert_eq!(words, ["异地就医", "-宿州", "-\"葡萄膜炎\""]);
+        assert_eq!((limit, json), (3, true));
+        // outside a search, nothing changes
+        let other: Vec<std::ffi::OsString> = ["baoxian", "index", "-宿州"].iter().map(Into::into).collect();
+        assert_eq!(shield_exclusions(other.clone().into_iter()), other);
+    }
 
     #[test]
     fn sizes_read_as_people_write_them() {

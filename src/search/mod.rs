@@ -27,11 +27,12 @@ use crate::index::sync::display;
 pub struct SearchRequest {
     /// The words typed, as one string (words separated by spaces or not at all).
     pub query: String,
-    /// How many answers to return.
+    /// How many answers to return (at most [`SearchRequest::MAX_LIMIT`]).
     pub limit: usize,
-    /// How many of the best answers to pass over first (for paging).
+    /// How many of the best answers to pass over first, for paging (at most
+    /// [`SearchRequest::MAX_OFFSET`]).
     pub offset: usize,
-    /// Snippet length in characters.
+    /// Snippet length in characters (at most [`SearchRequest::MAX_SNIPPET_CHARS`]).
     pub snippet_chars: usize,
     /// Only answers published on or after this day (also `after:` in the query).
     pub since: Option<Date>,
@@ -62,6 +63,30 @@ pub enum Sort {
 }
 
 impl SearchRequest {
+    /// The most answers one search returns.
+    pub const MAX_LIMIT: usize = 1_000;
+    /// The furthest a search pages: past the best 100,000 answers no one reads on.
+    pub const MAX_OFFSET: usize = 100_000;
+    /// The longest snippet.
+    pub const MAX_SNIPPET_CHARS: usize = 10_000;
+
+    /// Checks the request's numbers against their limits.
+    fn check(&self) -> Result<()> {
+        let over = |what: &str, value: usize, max: usize| {
+            Err(Error::InvalidRequest { reason: format!("{what} {value} is more than the {max} allowed") })
+        };
+        if self.limit > Self::MAX_LIMIT {
+            return over("limit", self.limit, Self::MAX_LIMIT);
+        }
+        if self.offset > Self::MAX_OFFSET {
+            return over("offset", self.offset, Self::MAX_OFFSET);
+        }
+        if self.snippet_chars > Self::MAX_SNIPPET_CHARS {
+            return over("snippet length", self.snippet_chars, Self::MAX_SNIPPET_CHARS);
+        }
+        Ok(())
+    }
+
     pub fn new(query: impl Into<String>) -> Self {
         SearchRequest {
             query: query.into(),
@@ -160,6 +185,7 @@ impl IndexHandle {
     }
 
     fn search_on_pool(&self, request: &SearchRequest) -> Result<SearchResults> {
+        request.check()?;
         let mut parsed = syntax::parse(&request.query);
         parsed.regions.extend(request.region.clone());
         let mut plan = query::plan(&parsed, &self.features);
