@@ -575,19 +575,18 @@ fn a_batch_merges_its_segments_with_the_same_answers_and_no_file_left_behind() {
     }
     let all = |engine: &Engine, q: &str| {
         // every answer, a page of the most a search returns at a time
-        let (mut hits, mut total) = (Vec::new(), 0);
-        loop {
+        let mut hits = Vec::new();
+        let total = loop {
             let limit = SearchRequest::MAX_LIMIT;
             let request =
                 SearchRequest { exact: true, collapse: false, limit, offset: hits.len(), ..SearchRequest::new(q) };
             let r = engine.search(&request).unwrap();
-            total = r.total;
             let n = r.hits.len();
             hits.extend(r.hits.iter().map(|h| (h.path.clone(), h.section.clone(), (h.score * 1000.0).round() as i64)));
             if n < limit {
-                break;
+                break r.total;
             }
-        }
+        };
         hits.sort();
         (total, hits)
     };
