@@ -244,3 +244,20 @@ fn huge_numbers_are_refused_and_exclusions_typed_as_words_exclude() {
     assert!(v["total"].as_u64().unwrap() < with, "{v}");
     assert_eq!(v["hits"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn terminal_escapes_in_pages_are_shown_not_obeyed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("c")).unwrap();
+    let page = text_page("医保卡\u{1b}[2J清屏", "2025-01-01", &["医保卡\u{1b}[31m补办的内容\u{7}在这里。"]);
+    std::fs::write(d.join("c/a.txt"), page).unwrap();
+    assert_eq!(baoxian(d, &["index", "--index", "idx", "c"]).status.code(), Some(0));
+    let o = baoxian(d, &["search", "--index", "idx", "--no-color", "医保卡"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    assert!(out.contains("\\u{1b}[2J"), "shown escaped: {out}");
+    // the JSON document keeps the text as the page has it
+    let (_, v) = baoxian_json(d, &["search", "--index", "idx", "医保卡"]);
+    assert!(v["hits"][0]["title"].as_str().unwrap().contains('\u{1b}'), "{v}");
+}

@@ -10,6 +10,26 @@ const MARK: &str = "\x1b[1;31m";
 const DIM: &str = "\x1b[2m";
 const RESET: &str = "\x1b[0m";
 
+/// A character of a page or a query as a terminal may be given it: control characters
+/// (escape sequences that would clear or rewrite the screen, carriage returns, bidi overrides)
+/// written out as `\u{1b}`, line breaks and tabs as a space.
+fn push_shown(out: &mut String, c: char) {
+    match c {
+        '\n' | '\t' => out.push(' '),
+        c if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') => {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        }
+        c => out.push(c),
+    }
+}
+
+/// `text` safe to print on a terminal (see [`push_shown`]).
+fn shown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    text.chars().for_each(|c| push_shown(&mut out, c));
+    out
+}
+
 /// `snippet` with its highlights marked: ANSI colour, or 【】 when not colouring. Marks never
 /// nest: a highlight inside a span the page itself writes between 【 and 】 is left as the
 /// page writes it.
@@ -36,7 +56,7 @@ fn highlighted(snippet: &str, highlights: &[(usize, usize)], colour: bool) -> St
         if next.peek().is_some_and(|h| h.0 == i) {
             out.push_str(open);
         }
-        out.push(c);
+        push_shown(&mut out, c);
         if next.peek().is_some_and(|h| h.1 == i + 1) {
             out.push_str(close);
             next.next();
@@ -53,7 +73,7 @@ pub fn results(results: &SearchResults, offset: usize, colour: bool) {
         if results.total > 0 {
             say!("no answers past {offset} ({} in all)", results.total);
         } else {
-            say!("no answers for {:?}", results.query);
+            say!("no answers for {:?}", results.query); // (Debug escapes control characters)
         }
         return;
     }
@@ -63,9 +83,9 @@ pub fn results(results: &SearchResults, offset: usize, colour: bool) {
             Kind::Teaser => "  [相关文章]",
         };
         let similar = if hit.similar > 0 { format!("  (+{} similar)", hit.similar) } else { String::new() };
-        say!("{:>2}. {}{}{}", hit.rank, paint(BOLD, &hit.title), kind, similar);
+        say!("{:>2}. {}{}{}", hit.rank, paint(BOLD, &shown(&hit.title)), kind, similar);
         if let Some(section) = &hit.section {
-            say!("    问: {section}");
+            say!("    问: {}", shown(section));
         }
         let mut facts: Vec<String> = Vec::new();
         if let Some(d) = hit.date {
@@ -78,7 +98,7 @@ pub fn results(results: &SearchResults, offset: usize, colour: bool) {
             facts.push(place.rsplit('/').next().unwrap_or(place).to_string());
         }
         facts.push(hit.path.clone());
-        say!("    {}", paint(DIM, &facts.join(" · ")));
+        say!("    {}", paint(DIM, &shown(&facts.join(" · "))));
         if !hit.snippet.is_empty() {
             say!("    {}", highlighted(&hit.snippet, &hit.highlights, colour));
         }
@@ -141,13 +161,13 @@ pub fn report(r: &IndexReport, paths: &[PathBuf], index: &Path) {
         say!("  passed over {} files that are not article pages by name or content", r.ignored);
     }
     for d in &r.duplicate_files {
-        say!("duplicate: {} (same content as {})", d.path, d.same_as);
+        say!("duplicate: {} (same content as {})", shown(&d.path), shown(&d.same_as));
     }
     for s in &r.skipped {
-        say!("skipped: {}: {}", s.path, s.reason);
+        say!("skipped: {}: {}", shown(&s.path), s.reason);
     }
     for f in &r.failed {
-        say!("failed: {}: {}", f.path, f.reason);
+        say!("failed: {}: {}", shown(&f.path), shown(&f.reason));
     }
     for w in &r.warnings {
         eprintln!("baoxian: warning: {w}");
@@ -236,5 +256,13 @@ mod tests {
         assert_eq!(highlighted("点击【医保钱包】专区", &[(3, 7)], false), "点击【医保钱包】专区");
         assert_eq!(highlighted("点击【医保钱包】专区", &[(3, 5), (8, 10)], false), "点击【医保钱包】【专区】");
         assert_eq!(highlighted("…ＡＰＰ", &[(1, 4)], true), format!("…{MARK}ＡＰＰ{RESET}"));
+    }
+
+    #[test]
+    fn control_characters_of_pages_never_reach_the_terminal() {
+        assert_eq!(shown("医保\u{1b}[2J卡\r"), "医保\\u{1b}[2J卡\\u{d}");
+        assert_eq!(shown("a\u{202e}b\tc\nd"), "a\\u{202e}b c d");
+        // in a snippet, the highlight still marks the right characters
+        assert_eq!(highlighted("\u{1b}医保", &[(1, 3)], false), "\\u{1b}【医保】");
     }
 }
