@@ -261,3 +261,24 @@ fn terminal_escapes_in_pages_are_shown_not_obeyed() {
     let (_, v) = baoxian_json(d, &["search", "--index", "idx", "医保卡"]);
     assert!(v["hits"][0]["title"].as_str().unwrap().contains('\u{1b}'), "{v}");
 }
+
+#[test]
+fn a_stray_byte_costs_a_character_not_the_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("c")).unwrap();
+    let page = text_page("生育津贴怎么领取", "2025-07-01", &["生育津贴由用人单位代为申领，审核通过后发放到个人账户。"]);
+    let mut stray = page.clone().into_bytes();
+    stray.insert(page.find("审核").unwrap(), 0xff);
+    std::fs::write(d.join("c/stray.txt"), stray).unwrap();
+    let cut = text_page("失业保险金怎么领", "2025-07-01", &["失业保险金可以在网上申领，一般次月到账。"]);
+    std::fs::write(d.join("c/cut.txt"), &cut.as_bytes()[..cut.len() - 2]).unwrap();
+    let (code, v) = baoxian_json(d, &["index", "--index", "idx", "c"]);
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(v["added"], 2, "{v}");
+    let warnings = v["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 2, "each page says a byte was replaced: {v}");
+    assert!(warnings.iter().all(|w| w.as_str().unwrap().contains("replaced")), "{v}");
+    assert_eq!(total(d, "审核通过"), 1);
+    assert_eq!(total(d, "失业保险金"), 1);
+}

@@ -341,7 +341,10 @@ impl IndexHandle {
                     _ => None,
                 };
                 match outcome {
-                    Ok((article, hash, len, fingerprint)) => {
+                    Ok(Parsed { article, hash, len, fingerprint, note }) => {
+                        if let Some(note) = note {
+                            report.warnings.push(format!("{}: {note}", display(c.path)));
+                        }
                         if let Some(old) = replaces {
                             writer.delete_term(file_term(f, old));
                         }
@@ -745,14 +748,22 @@ fn file_record(
     record
 }
 
-/// What a batch makes of a file's content: the article, the content's hash, its length and the
-/// article's near-duplicate fingerprint.
-fn parse(path: &Path, content: &[u8]) -> std::result::Result<(Article, ContentHash, u64, [u64; 2]), Problem> {
+fn parse(path: &Path, content: &[u8]) -> std::result::Result<Parsed, Problem> {
     let hash = ContentHash::of(content);
-    ingest::parse_file(path, content).map(|a| {
-        let fingerprint = super::simhash::simhash(&article_text(&a));
-        (a, hash, content.len() as u64, fingerprint)
+    ingest::parse_file_noting(path, content).map(|(article, note)| {
+        let fingerprint = super::simhash::simhash(&article_text(&article));
+        Parsed { article, hash, len: content.len() as u64, fingerprint, note }
     })
+}
+
+/// What a batch makes of a file's content: the article, the content's hash, its length, the
+/// article's near-duplicate fingerprint, and a note for the user (bytes replaced).
+struct Parsed {
+    article: Article,
+    hash: ContentHash,
+    len: u64,
+    fingerprint: [u64; 2],
+    note: Option<String>,
 }
 
 /// The tantivy documents a batch writes for a file's content (its passages, its teasers and its
@@ -760,9 +771,8 @@ fn parse(path: &Path, content: &[u8]) -> std::result::Result<(Article, ContentHa
 /// benchmarks that time the parts of a build on their own (`benches/compare/floor.rs`).
 #[doc(hidden)]
 pub fn file_documents(f: Fields, path: &Path, content: &[u8]) -> std::result::Result<Vec<TantivyDocument>, String> {
-    let (article, hash, len, fingerprint) =
-        parse(path, content).map_err(|(Problem::Skipped(why) | Problem::Failed(why))| why)?;
-    Ok(documents(f, path, (len, 0), Some(&hash), &article, fingerprint))
+    let p = parse(path, content).map_err(|(Problem::Skipped(why) | Problem::Failed(why))| why)?;
+    Ok(documents(f, path, (p.len, 0), Some(&p.hash), &p.article, p.fingerprint))
 }
 
 /// The text an article's near-duplicate fingerprint is taken over: title, headings, answers.

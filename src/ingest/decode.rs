@@ -23,6 +23,9 @@ static META_CHARSET_RE: LazyLock<Regex> =
 pub struct Decoded {
     pub text: String,
     pub encoding: &'static str,
+    /// Bytes that were not valid in that encoding, each replaced by U+FFFD (a stray byte, a
+    /// last character cut in half).
+    pub replaced: usize,
 }
 
 /// Decodes a file's bytes. `html` enables the `<meta charset>` / `http-equiv` look-up.
@@ -30,7 +33,7 @@ pub fn decode(bytes: &[u8], html: bool) -> Result<Decoded, DecodeProblem> {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         if !had_errors {
-            return Ok(Decoded { text: text.into_owned(), encoding: enc.name() });
+            return Ok(Decoded { text: text.into_owned(), encoding: enc.name(), replaced: 0 });
         }
     }
     if looks_binary(bytes) {
@@ -43,11 +46,14 @@ pub fn decode(bytes: &[u8], html: bool) -> Result<Decoded, DecodeProblem> {
     {
         let enc = if enc == encoding_rs::GBK { GB18030 } else { enc };
         if let Some(text) = clean(enc, bytes) {
-            return Ok(Decoded { text, encoding: enc.name() });
+            return Ok(Decoded { text, encoding: enc.name(), replaced: 0 });
         }
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok(Decoded { text: text.to_string(), encoding: UTF_8.name() });
+        return Ok(Decoded { text: text.to_string(), encoding: UTF_8.name(), replaced: 0 });
+    }
+    if let Some(decoded) = nearly_utf8(bytes) {
+        return Ok(decoded);
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
@@ -55,16 +61,31 @@ pub fn decode(bytes: &[u8], html: bool) -> Result<Decoded, DecodeProblem> {
     let guess = if guess == encoding_rs::GBK { GB18030 } else { guess };
     for enc in [guess, GB18030] {
         if let Some(text) = clean(enc, bytes) {
-            return Ok(Decoded { text, encoding: enc.name() });
+            return Ok(Decoded { text, encoding: enc.name(), replaced: 0 });
         }
     }
     // Last resort: a few bad bytes in an otherwise Chinese page are tolerated.
     let (text, _) = GB18030.decode_without_bom_handling(bytes);
     let bad = text.chars().filter(|&c| c == '\u{FFFD}').count();
     if bad * 200 <= text.chars().count() {
-        return Ok(Decoded { text: text.into_owned(), encoding: GB18030.name() });
+        return Ok(Decoded { text: text.into_owned(), encoding: GB18030.name(), replaced: bad });
     }
     Err(DecodeProblem::Undecodable)
+}
+
+/// UTF-8 text with a few bytes that are not (a stray byte, a character cut at the end of the
+/// file), decoded with those bytes replaced: two, or at most one in 200 characters, and at least ten
+/// well-formed characters of two or more bytes (CJK) for each, so that a page in GBK, which
+/// is mostly invalid as UTF-8, is never taken for it.
+fn nearly_utf8(bytes: &[u8]) -> Option<Decoded> {
+    let (text, _) = UTF_8.decode_without_bom_handling(bytes);
+    let bad = text.chars().filter(|&c| c == '\u{FFFD}').count();
+    let wide = text.chars().filter(|&c| c >= '\u{0800}' && c != '\u{FFFD}').count();
+    ((bad <= 2 || bad * 200 <= text.chars().count()) && wide >= 10 * bad).then(|| Decoded {
+        text: text.into_owned(),
+        encoding: UTF_8.name(),
+        replaced: bad,
+    })
 }
 
 fn clean(enc: &'static Encoding, bytes: &[u8]) -> Option<String> {
@@ -108,6 +129,22 @@ mod tests {
         let mut wrong = b"<meta charset=\"utf-8\">".to_vec();
         wrong.extend_from_slice(&gbk);
         assert!(decode(&wrong, true).unwrap().text.contains(TEXT));
+    }
+
+    #[test]
+    fn utf8_with_a_stray_byte_or_a_cut_last_character_is_read_with_a_replacement() {
+        let page = TEXT.repeat(4);
+        let mut stray = page.as_bytes().to_vec();
+        stray.insert(30, 0xff);
+        let d = decode(&stray, true).unwrap();
+        assert_eq!((d.encoding, d.replaced), ("UTF-8", 1));
+        assert!(d.text.contains("参保地变更"), "{}", d.text);
+        let cut = &page.as_bytes()[..page.len() - 1];
+        let d = decode(cut, true).unwrap();
+        assert_eq!((d.encoding, d.replaced), ("UTF-8", 1));
+        // GBK is not taken for damaged UTF-8
+        let (gbk, _, _) = GB18030.encode(&page);
+        assert_eq!(decode(&gbk, true).unwrap().encoding, "gb18030");
     }
 
     #[test]

@@ -27,6 +27,12 @@ pub enum Problem {
 /// Parses one file's bytes into an article. `path` is used for the format and as the title of
 /// last resort.
 pub fn parse_file(path: &Path, bytes: &[u8]) -> Result<Article, Problem> {
+    parse_file_noting(path, bytes).map(|(article, _)| article)
+}
+
+/// [`parse_file`], with what a user should know of a page that was read all the same (bytes
+/// that were not valid text, replaced).
+pub(crate) fn parse_file_noting(path: &Path, bytes: &[u8]) -> Result<(Article, Option<String>), Problem> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Problem::Skipped("empty file".into()));
     }
@@ -53,7 +59,13 @@ pub fn parse_file(path: &Path, bytes: &[u8]) -> Result<Article, Problem> {
         article.title = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
     }
     tag_regions(&mut article);
-    Ok(article)
+    let note = (decoded.replaced > 0).then(|| {
+        format!(
+            "{} byte(s) not valid {} replaced by U+FFFD; the rest of the page is indexed",
+            decoded.replaced, decoded.encoding
+        )
+    });
+    Ok((article, note))
 }
 
 /// Tags the article and its teasers with the regions they are about.
