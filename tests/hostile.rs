@@ -282,3 +282,31 @@ fn a_stray_byte_costs_a_character_not_the_page() {
     assert_eq!(total(d, "审核通过"), 1);
     assert_eq!(total(d, "失业保险金"), 1);
 }
+
+#[test]
+fn a_path_that_is_not_there_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let o = baoxian(d, &["index", "--index", "idx", "no-such-folder"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no-such-folder"), "{}", stderr(&o));
+    assert!(!d.join("idx").exists(), "an index folder was created for nothing");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_that_cannot_be_read_says_why() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o777)).unwrap();
+    std::fs::create_dir(d.join("c")).unwrap();
+    std::fs::set_permissions(d.join("c"), std::fs::Permissions::from_mode(0o777)).unwrap();
+    std::fs::write(d.join("c/a.txt"), text_page("生育津贴怎么领取", "2025-07-01", &["由用人单位代为申领。"])).unwrap();
+    std::fs::set_permissions(d.join("c/a.txt"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    let o = baoxian_unprivileged(d, &["index", "--index", "idx", "--json", "c"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(o.status.code(), Some(1), "{v}");
+    let reason = v["failed"][0]["reason"].as_str().unwrap();
+    assert!(reason.contains("cannot read the file") && reason.contains("ermission denied"), "{v}");
+}

@@ -226,6 +226,10 @@ fn dispatch(command: Command) -> Result<ExitCode, Error> {
     match command {
         Command::Index { paths, full, dry_run, json, memory, max_file_size, no_merge, quiet, dir } => {
             let paths = if paths.is_empty() { vec![PathBuf::from(DEFAULT_CORPUS)] } else { paths };
+            // a PATH that is not there is an error before anything is created
+            for path in &paths {
+                std::fs::metadata(path).map_err(|source| Error::Input { path: path.clone(), source })?;
+            }
             let index = dir.path();
             let engine = if dry_run {
                 Engine::open_for_dry_run(&index)?

@@ -163,6 +163,8 @@ struct Checked<'a> {
     mtime: u64,
     /// Content hash; `None` when the file could not be read.
     hash: Option<ContentHash>,
+    /// Why the file could not be read (the system's reason), when it could not.
+    unread: Option<String>,
     /// Size and time match the record, so the content was not read.
     same_stamp: bool,
 }
@@ -465,12 +467,20 @@ fn check<'a>(files: &'a [walk::Found], existing: &Records, progress: &mut dyn Fn
                 .par_iter()
                 .zip(&same)
                 .map(|(f, record)| match record {
-                    Some(r) => {
-                        Checked { path: &f.path, size: f.size, mtime: f.mtime, hash: Some(r.hash), same_stamp: true }
-                    }
+                    Some(r) => Checked {
+                        path: &f.path,
+                        size: f.size,
+                        mtime: f.mtime,
+                        hash: Some(r.hash),
+                        unread: None,
+                        same_stamp: true,
+                    },
                     None => {
-                        let hash = std::fs::read(&f.path).ok().map(|b| ContentHash::of(&b));
-                        Checked { path: &f.path, size: f.size, mtime: f.mtime, hash, same_stamp: false }
+                        let (hash, unread) = match std::fs::read(&f.path) {
+                            Ok(b) => (Some(ContentHash::of(&b)), None),
+                            Err(e) => (None, Some(e.to_string())),
+                        };
+                        Checked { path: &f.path, size: f.size, mtime: f.mtime, hash, unread, same_stamp: false }
                     }
                 })
                 .collect()
@@ -523,7 +533,11 @@ fn plan<'a>(
     let mut plans = Vec::with_capacity(checked.len());
     for c in checked {
         let Some(hash) = c.hash else {
-            report.failed.push(issue(c.path, "cannot read the file"));
+            let why = c.unread.as_deref().unwrap_or("unknown reason");
+            report.failed.push(issue(
+                c.path,
+                &format!("cannot read the file: {why} (the version indexed before, if any, is kept)"),
+            ));
             continue;
         };
         let record = existing.get(c.path.as_os_str());

@@ -60,6 +60,9 @@ enum Piece {
     Field(String, String),
 }
 
+/// The names of the query language's fields.
+const FIELDS: [&str; 7] = ["title", "source", "region", "after", "since", "before", "until"];
+
 fn lex(query: &str, notes: &mut Vec<String>) -> Vec<Piece> {
     let cleaned: String = query.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     let mut text: String = cleaned.chars().take(MAX_CHARS).collect();
@@ -90,7 +93,10 @@ fn lex(query: &str, notes: &mut Vec<String>) -> Vec<Piece> {
             let word = &body[..end];
             let piece = if word == "OR" && !negated {
                 Piece::Or
-            } else if let Some((name, value)) = word.split_once(':').filter(|(n, v)| !n.is_empty() && !v.is_empty()) {
+            } else if let Some((name, value)) = word
+                .split_once(':')
+                .filter(|(n, v)| !n.is_empty() && (!v.is_empty() || FIELDS.contains(&n.to_ascii_lowercase().as_str())))
+            {
                 Piece::Field(name.to_ascii_lowercase(), value.to_string())
             } else {
                 Piece::Text(word.trim_start_matches('-').to_string())
@@ -153,6 +159,10 @@ pub fn parse(query: &str) -> ParsedQuery {
 
 fn field(q: &mut ParsedQuery, name: &str, value: &str) {
     let date = || find_date(value).or_else(|| find_date(&format!("{value}-01-01")));
+    if value.trim().is_empty() && FIELDS.contains(&name) {
+        q.notes.push(format!("{name}: has no value (write {name}:WORD, with no space after the colon): left out"));
+        return;
+    }
     match name {
         "title" => q.in_title.push(value.to_string()),
         "source" => q.sources.push(value.to_string()),
@@ -247,5 +257,14 @@ mod tests {
             let _ = parsed.has_wanted();
         }
         assert_eq!(parse(&long).notes.len(), 1);
+    }
+
+    #[test]
+    fn a_field_with_no_value_is_left_out_and_said_so() {
+        for f in ["title:", "region:", "after:", "source:"] {
+            let q = parse(&format!("医保 {f}"));
+            assert!(q.in_title.is_empty() && q.regions.is_empty() && q.sources.is_empty() && q.since.is_none(), "{f}");
+            assert!(q.notes.iter().any(|n| n.contains("has no value")), "{f}: {:?}", q.notes);
+        }
     }
 }
