@@ -32,7 +32,11 @@ use tantivy::{Index, SegmentReader, Term};
 /// Terms held by fewer documents of a segment are not kept.
 pub const MIN_DOC_FREQ: u32 = 512;
 
-const MAGIC: &[u8; 8] = b"BXMAX01\n";
+const MAGIC: &[u8; 8] = b"BXMAX02\n";
+/// Bytes of the checksum after the magic: the first 16 bytes of the BLAKE3 hash of the rest of
+/// the file. A damaged file (a flipped bit, a cut) is then never read: the FST library trusts
+/// its input and can panic on bytes it did not write.
+const SUM_BYTES: usize = 16;
 /// Bytes of one stored pair: the fieldnorm id, then the frequency (u32, little-endian).
 const PAIR_BYTES: usize = 5;
 /// The most pairs a stored frontier holds (its count is one byte). A frontier has at most one
@@ -101,8 +105,9 @@ fn file_of(dir: &Path, segment: SegmentId) -> PathBuf {
     dir.join(format!("{}.{EXTENSION}", segment.uuid_string()))
 }
 
-/// Writes the file of a segment: the magic, the pairs of every frontier one after the other
-/// ([`PAIR_BYTES`] each), then an FST map from key to `first pair << 8 | pairs`.
+/// Writes the file of a segment: the magic, the checksum, the length of the pairs, the pairs of
+/// every frontier one after the other ([`PAIR_BYTES`] each), then an FST map from key to
+/// `first pair << 8 | pairs`.
 fn write(path: &Path, entries: &[(Vec<u8>, Frontier)]) -> io::Result<()> {
     let mut pairs = Vec::new();
     let mut map = fst::MapBuilder::memory();
@@ -115,11 +120,14 @@ fn write(path: &Path, entries: &[(Vec<u8>, Frontier)]) -> io::Result<()> {
         map.insert(key, value).map_err(io::Error::other)?;
     }
     let map = map.into_inner().map_err(io::Error::other)?;
-    let mut bytes = Vec::with_capacity(16 + pairs.len() + map.len());
+    let mut body = Vec::with_capacity(8 + pairs.len() + map.len());
+    body.extend_from_slice(&(pairs.len() as u64).to_le_bytes());
+    body.extend_from_slice(&pairs);
+    body.extend_from_slice(&map);
+    let mut bytes = Vec::with_capacity(MAGIC.len() + SUM_BYTES + body.len());
     bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&(pairs.len() as u64).to_le_bytes());
-    bytes.extend_from_slice(&pairs);
-    bytes.extend_from_slice(&map);
+    bytes.extend_from_slice(&blake3::hash(&body).as_bytes()[..SUM_BYTES]);
+    bytes.extend_from_slice(&body);
     // written whole under another name, then renamed: a search never reads half a file
     let partial = path.with_extension("bxmax-partial");
     std::fs::write(&partial, &bytes)?;
@@ -138,7 +146,8 @@ pub fn refresh(dir: &Path, fields: &[Field]) -> io::Result<()> {
     let mut current = Vec::new();
     for segment in index.searchable_segments().map_err(io::Error::other)? {
         let path = file_of(dir, segment.id());
-        if !path.is_file() {
+        // a file that is missing, damaged or of an older format is written anew
+        if SegmentMaxima::read(&path).is_none() {
             let reader = SegmentReader::open(&segment).map_err(io::Error::other)?;
             write(&path, &frontiers(&reader, fields)?)?;
         }
@@ -163,8 +172,12 @@ pub struct SegmentMaxima {
 impl SegmentMaxima {
     fn read(path: &Path) -> Option<SegmentMaxima> {
         let mut bytes = std::fs::read(path).ok()?;
-        let header = MAGIC.len() + 8;
-        let len = bytes.strip_prefix(MAGIC.as_slice())?.first_chunk::<8>().map(|l| u64::from_le_bytes(*l))?;
+        let (sum, body) = bytes.strip_prefix(MAGIC.as_slice())?.split_at_checked(SUM_BYTES)?;
+        if blake3::hash(body).as_bytes()[..SUM_BYTES] != *sum {
+            return None;
+        }
+        let header = MAGIC.len() + SUM_BYTES + 8;
+        let len = body.first_chunk::<8>().map(|l| u64::from_le_bytes(*l))?;
         let end = usize::try_from(len).ok()?.checked_add(header)?;
         if bytes.len() < end || len % PAIR_BYTES as u64 != 0 {
             return None;
@@ -306,8 +319,18 @@ mod tests {
         let segment = searcher.segment_readers()[0].segment_id();
         let term = Term::from_field_text(body, "common");
         assert_eq!(Maxima::new(dir.path()).of(segment).ok_or("no file")?.frontier(&term), Some(vec![(2, 1)]));
-        std::fs::write(file_of(dir.path(), segment), b"BXMAX01\n\xff\xff")?;
+        std::fs::write(file_of(dir.path(), segment), b"BXMAX02\n\xff\xff")?;
         assert!(Maxima::new(dir.path()).of(segment).is_none(), "a damaged file is not used");
+        // every single flipped bit of a good file is caught, never read (the FST would panic)
+        refresh(dir.path(), &[body])?;
+        let good = std::fs::read(file_of(dir.path(), segment))?;
+        assert!(Maxima::new(dir.path()).of(segment).is_some(), "a damaged file is written anew");
+        for at in (0..good.len()).step_by(7) {
+            let mut bad = good.clone();
+            bad[at] ^= 0x10;
+            std::fs::write(file_of(dir.path(), segment), &bad)?;
+            assert!(Maxima::new(dir.path()).of(segment).is_none(), "a bit flipped at byte {at} was not caught");
+        }
         Ok(())
     }
 }
