@@ -10,6 +10,10 @@ use crate::index::sync::{IndexOptions, IndexReport, Progress};
 use crate::search::{SearchRequest, SearchResults};
 
 /// A baoxian index, opened for searching and updating.
+///
+/// An `Engine` is `Send + Sync`: one can be shared by the threads of a server. Its searches see
+/// the commits of other processes (an `index` run from cron) within about a second, never a
+/// half-written one; [`Engine::reload`] makes the last commit visible at once.
 pub struct Engine {
     handle: IndexHandle,
 }
@@ -76,6 +80,12 @@ impl Engine {
     ) -> Result<IndexReport> {
         let roots: Vec<PathBuf> = paths.iter().map(|p| p.as_ref().to_path_buf()).collect();
         self.handle.index_paths(&roots, options, progress)
+    }
+
+    /// Makes the index's last commit visible to the searches that follow, at once (they see it
+    /// within about a second anyway).
+    pub fn reload(&self) -> Result<()> {
+        self.handle.reload()
     }
 
     /// Ranked answers to a query.

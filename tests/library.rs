@@ -618,3 +618,32 @@ fn a_batch_merges_its_segments_with_the_same_answers_and_no_file_left_behind() {
     assert_eq!(segments("apart").len(), 1);
     assert_eq!(apart.index_paths(&[&corpus], &IndexOptions::default()).unwrap().merged, None);
 }
+
+#[test]
+fn an_engine_sees_the_commits_of_another_writer_within_seconds() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Engine>();
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("c");
+    copy_corpus(&corpus);
+    let writer = Engine::create(dir.path().join("index")).unwrap();
+    writer.index_paths(&[&corpus], &IndexOptions::default()).unwrap();
+    let reader = Engine::open(dir.path().join("index")).unwrap();
+    assert_eq!(search(&reader, "生育津贴").total, 0);
+    std::fs::write(
+        corpus.join("new.txt"),
+        text_page("生育津贴怎么领取", "2025-07-01", &["生育津贴由用人单位代为申领。"]),
+    )
+    .unwrap();
+    writer.index_paths(&[&corpus], &IndexOptions::default()).unwrap();
+    let started = std::time::Instant::now();
+    while search(&reader, "生育津贴").total == 0 {
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "the new commit was not seen in 10 s");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // and at once on asking
+    std::fs::remove_file(corpus.join("new.txt")).unwrap();
+    writer.index_paths(&[&corpus], &IndexOptions::default()).unwrap();
+    reader.reload().unwrap();
+    assert_eq!(search(&reader, "生育津贴").total, 0);
+}

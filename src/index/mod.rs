@@ -172,8 +172,13 @@ impl IndexHandle {
             index.set_multithread_executor(threads).map_err(|e| tantivy_error(dir, e))?;
         }
         register_tokenizers(&index, features);
-        let reader =
-            index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(|e| tantivy_error(dir, e))?;
+        // a commit of another process (an `index` run from cron) is seen within about a second:
+        // tantivy watches meta.json, which a commit replaces whole
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()
+            .map_err(|e| tantivy_error(dir, e))?;
         Ok(IndexHandle {
             dir: dir.to_path_buf(),
             index,
@@ -281,6 +286,11 @@ impl IndexHandle {
                 self.dir.display()
             ));
         }
+    }
+
+    /// Makes the last commit visible to searches now.
+    pub(crate) fn reload(&self) -> Result<()> {
+        self.reader.reload().map_err(|e| tantivy_error(&self.dir, e))
     }
 
     /// Commits `writer` with the analyzer payload and makes the result visible to searches.
