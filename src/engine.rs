@@ -82,6 +82,16 @@ impl Engine {
         self.handle.index_paths(&roots, options, progress)
     }
 
+    /// While the index is being built for the first time by another process (it holds no
+    /// document yet, and that process holds the update lock): `Some`, with that process's pid
+    /// when known. A search then would find nothing only because the build is not done.
+    pub fn being_built(&self) -> Option<Option<u32>> {
+        if self.handle.reader.searcher().num_docs() > 0 {
+            return None;
+        }
+        crate::index::lock::held_by_other(&self.handle.dir)
+    }
+
     /// Makes the index's last commit visible to the searches that follow, at once (they see it
     /// within about a second anyway).
     pub fn reload(&self) -> Result<()> {

@@ -310,3 +310,27 @@ fn a_file_that_cannot_be_read_says_why() {
     let reason = v["failed"][0]["reason"].as_str().unwrap();
     assert!(reason.contains("cannot read the file") && reason.contains("ermission denied"), "{v}");
 }
+
+#[test]
+fn a_search_during_the_first_build_waits_for_it_instead_of_answering_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    common::generated_pages(&d.join("corpus"), 3000, 5);
+    let mut build = std::process::Command::new(env!("CARGO_BIN_EXE_baoxian"))
+        .args(["index", "--index", "idx", "--quiet", "corpus"])
+        .current_dir(d)
+        .spawn()
+        .unwrap();
+    // the index exists (empty) as soon as the build has started
+    let started = std::time::Instant::now();
+    while !d.join("idx/meta.json").exists() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "the build never started");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let o = baoxian(d, &["search", "--index", "idx", "--json", "医保"]);
+    let built = build.wait().unwrap();
+    assert!(built.success());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["total"].as_u64().unwrap() > 0, "answered from the empty index of a build under way: {v}");
+}

@@ -265,6 +265,7 @@ fn dispatch(command: Command) -> Result<ExitCode, Error> {
             dir,
         } => {
             let engine = open_or_build_default(&dir)?;
+            wait_for_first_build(&engine)?;
             let sort = match sort {
                 SortChoice::Relevance => Sort::Relevance,
                 SortChoice::Date => Sort::Date,
@@ -388,6 +389,25 @@ fn at_most(min: usize, max: usize) -> impl Fn(&str) -> Result<usize, String> + C
             _ => Err(format!("{text} is out of range: give a number from {min} to {max}")),
         }
     }
+}
+
+/// How long a search waits for another process's first build of the index before giving up.
+const FIRST_BUILD_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Waits, saying so on stderr, while another process builds the index for the first time
+/// (searching it now would answer nothing); the build's commit is then searched.
+fn wait_for_first_build(engine: &Engine) -> Result<(), Error> {
+    let Some(pid) = engine.being_built() else { return Ok(()) };
+    let by = pid.map(|p| format!(" (pid {p})")).unwrap_or_default();
+    eprintln!("baoxian: the index is being built by another process{by}: waiting for it to finish");
+    let started = std::time::Instant::now();
+    while engine.being_built().is_some() {
+        if started.elapsed() > FIRST_BUILD_WAIT {
+            return Err(Error::IndexBusy { path: engine.path().to_path_buf(), pid });
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    engine.reload()
 }
 
 /// Opens the index; the default index is built from the default corpus on first use, and built

@@ -56,6 +56,26 @@ impl UpdateLock {
     }
 }
 
+/// Whether another process holds the update lock of the index in `dir`, and its pid when it
+/// says. Looks without taking the lock for long and without creating the file (a read-only
+/// index is read as it is).
+pub fn held_by_other(dir: &Path) -> Option<Option<u32>> {
+    let mut file = OpenOptions::new().read(true).open(dir.join(LOCK_FILE)).ok()?;
+    match file.try_lock_shared() {
+        Ok(()) => {
+            let _ = file.unlock();
+            None
+        }
+        Err(TryLockError::WouldBlock) => {
+            let mut holder = String::new();
+            let _ = file.read_to_string(&mut holder);
+            let pid: Option<u32> = holder.trim().parse().ok();
+            (pid != Some(std::process::id())).then_some(pid)
+        }
+        Err(TryLockError::Error(_)) => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,5 +93,6 @@ mod tests {
         assert!(started.elapsed() >= std::time::Duration::from_secs(1));
         drop(first);
         assert!(UpdateLock::acquire(dir.path()).is_ok());
+        assert_eq!(held_by_other(dir.path()), None);
     }
 }
