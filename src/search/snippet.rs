@@ -17,6 +17,9 @@ pub const DEFAULT_CHARS: usize = 120;
 
 const ELLIPSIS: char = '…';
 
+/// How much of a passage a snippet looks at, in characters (at least four snippets' worth).
+const SCANNED_CHARS: usize = 20_000;
+
 /// A piece of text with the character ranges `[start, end)` that matched the query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Snippet {
@@ -105,6 +108,13 @@ fn sentence_starts(chars: &[char]) -> Vec<usize> {
 /// ellipsis at each end where text was cut). Line breaks become spaces.
 pub fn snippet(text: &str, terms: &[String], max_chars: usize, features: &Features) -> Snippet {
     let max_chars = max_chars.max(10);
+    // the window is chosen within the passage's first characters: the cost of a snippet is
+    // bounded whatever the passage (an 8 MB page of one section took 15-48 s a search)
+    let scanned = SCANNED_CHARS.max(4 * max_chars);
+    let (text, cut) = match text.char_indices().nth(scanned) {
+        Some((at, _)) => (&text[..at], true),
+        None => (text, false),
+    };
     let chars: Vec<char> = text.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
     let raw: Vec<char> = text.chars().collect();
     let found = matches(text, terms, features);
@@ -155,7 +165,7 @@ pub fn snippet(text: &str, terms: &[String], max_chars: usize, features: &Featur
         out.push(ELLIPSIS);
     }
     out.extend(&chars[start..end]);
-    if end < n {
+    if end < n || cut {
         out.push(ELLIPSIS);
     }
     // matches side by side (网上 + 缴费) read as one highlight
@@ -173,6 +183,16 @@ pub fn snippet(text: &str, terms: &[String], max_chars: usize, features: &Featur
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_huge_passage_gives_a_snippet_from_its_start_and_says_it_goes_on() {
+        let sentence = "参保人可以在网上办理医保缴费业务。";
+        let huge = sentence.repeat(100_000); // 1.7 M characters, one passage
+        let s = snippet(&huge, &terms(&["医保", "缴费"]), 120, &Features::default());
+        assert!(s.text.ends_with(ELLIPSIS), "{}", s.text);
+        assert!(s.text.chars().count() <= 122);
+        assert!(!s.highlights.is_empty());
+    }
 
     fn terms(t: &[&str]) -> Vec<String> {
         t.iter().map(|s| s.to_string()).collect()
