@@ -149,7 +149,7 @@ pub struct SearchResults {
     /// answers found among those passages. `exact` in the request makes it always true.
     pub total_exact: bool,
     pub hits: Vec<Answer>,
-    /// Set when no answer holds the words first required (all of one or two, half of more)
+    /// Set when no answer holds the words first required (all of one or two, two of three or four, one of more)
     /// and fewer were required.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub relaxed: Option<String>,
