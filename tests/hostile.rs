@@ -334,3 +334,30 @@ fn a_search_during_the_first_build_waits_for_it_instead_of_answering_nothing() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v["total"].as_u64().unwrap() > 0, "answered from the empty index of a build under way: {v}");
 }
+
+#[cfg(unix)]
+#[test]
+fn links_are_followed_only_inside_the_given_paths_and_never_into_proc() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("corpus/a")).unwrap();
+    std::fs::create_dir_all(d.join("elsewhere")).unwrap();
+    std::fs::write(d.join("corpus/a/in.txt"), text_page("生育津贴怎么领取", "2025-07-01", &["由用人单位代为申领。"]))
+        .unwrap();
+    std::fs::write(d.join("elsewhere/out.txt"), text_page("失业保险金怎么领", "2025-07-01", &["可以在网上申领。"]))
+        .unwrap();
+    std::os::unix::fs::symlink(d.join("elsewhere"), d.join("corpus/to-elsewhere")).unwrap();
+    std::os::unix::fs::symlink(d.join("elsewhere/out.txt"), d.join("corpus/out-link.txt")).unwrap();
+    std::os::unix::fs::symlink(d.join("corpus/a"), d.join("corpus/to-a")).unwrap();
+    std::os::unix::fs::symlink("/proc", d.join("corpus/proc")).unwrap();
+    let (code, v) = baoxian_json(d, &["index", "--index", "idx", "corpus"]);
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(v["added"], 1, "only the page inside (the link to a, inside too, is the same page): {v}");
+    assert_eq!(total(d, "失业保险金"), 0, "a link out of the PATH was followed");
+    // asked to, links lead anywhere but the kernel's folders
+    let (code, v) = baoxian_json(d, &["index", "--index", "idx", "--follow-links", "corpus"]);
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(v["added"], 1, "{v}");
+    assert_eq!(total(d, "失业保险金"), 1, "{v}");
+    assert!(v["ignored"].as_u64().unwrap() < 10, "/proc was walked: {v}");
+}

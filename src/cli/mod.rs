@@ -105,6 +105,10 @@ enum Command {
         /// 3.5 s; searches then answer 6-20% sooner)
         #[arg(long)]
         no_merge: bool,
+        /// Follow symbolic links wherever they lead (by default only links that lead to places
+        /// inside the PATHs are followed; links into /proc, /sys and /dev never are)
+        #[arg(long)]
+        follow_links: bool,
         /// No progress line on stderr
         #[arg(long, short = 'q')]
         quiet: bool,
@@ -224,7 +228,7 @@ pub fn run() -> ExitCode {
 
 fn dispatch(command: Command) -> Result<ExitCode, Error> {
     match command {
-        Command::Index { paths, full, dry_run, json, memory, max_file_size, no_merge, quiet, dir } => {
+        Command::Index { paths, full, dry_run, json, memory, max_file_size, no_merge, follow_links, quiet, dir } => {
             let paths = if paths.is_empty() { vec![PathBuf::from(DEFAULT_CORPUS)] } else { paths };
             // a PATH that is not there is an error before anything is created
             for path in &paths {
@@ -238,7 +242,8 @@ fn dispatch(command: Command) -> Result<ExitCode, Error> {
             } else {
                 Engine::create(&index)?
             };
-            let options = IndexOptions { full, dry_run, memory_mb: memory, max_file_size, merge: !no_merge };
+            let options =
+                IndexOptions { full, dry_run, memory_mb: memory, max_file_size, merge: !no_merge, follow_links };
             let report = build(&engine, &paths, &options, quiet)?;
             if json {
                 say!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());

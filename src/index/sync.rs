@@ -54,11 +54,22 @@ pub struct IndexOptions {
     /// ones (searches open every segment: fewer answer sooner). Off, the run ends sooner and
     /// leaves the segments as they are.
     pub merge: bool,
+    /// Follow symbolic links wherever they lead. By default a link is followed only when it
+    /// leads to a place inside the given paths (as ripgrep and fd stay inside theirs); links
+    /// into `/proc`, `/sys` and `/dev` are never followed.
+    pub follow_links: bool,
 }
 
 impl Default for IndexOptions {
     fn default() -> Self {
-        IndexOptions { full: false, dry_run: false, memory_mb: 128, max_file_size: DEFAULT_MAX_FILE_SIZE, merge: true }
+        IndexOptions {
+            full: false,
+            dry_run: false,
+            memory_mb: 128,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            merge: true,
+            follow_links: false,
+        }
     }
 }
 
@@ -217,7 +228,7 @@ impl IndexHandle {
         let tantivy = |e| super::tantivy_error(&self.dir, e);
         self.reader.reload().map_err(tantivy)?;
 
-        let found = walk::discover(roots, options.max_file_size)?;
+        let found = walk::discover(roots, options.max_file_size, options.follow_links)?;
         let mut report = IndexReport { dry_run: options.dry_run, ignored: found.ignored, ..IndexReport::default() };
         report.failed.extend(found.problems.iter().map(|(p, r)| issue(p, r)));
         report.skipped.extend(found.too_large.iter().map(|(p, size)| {
