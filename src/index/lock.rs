@@ -31,10 +31,7 @@ impl UpdateLock {
             match file.try_lock() {
                 Ok(()) => break,
                 Err(TryLockError::WouldBlock) => {
-                    let mut holder = String::new();
-                    let _ = file.seek(SeekFrom::Start(0));
-                    let _ = file.read_to_string(&mut holder);
-                    let pid: Option<u32> = holder.trim().parse().ok();
+                    let pid = holder(&mut file);
                     // Held by this very process: a lock just released can linger for a moment in
                     // a child that another thread is starting (fork copies open files until exec).
                     // Another process's lock fails at once, as it should.
@@ -56,6 +53,14 @@ impl UpdateLock {
     }
 }
 
+/// The pid the holder of the lock wrote into the lock file, when it can be read.
+fn holder(file: &mut File) -> Option<u32> {
+    let mut text = String::new();
+    file.seek(SeekFrom::Start(0)).ok()?;
+    file.read_to_string(&mut text).ok()?;
+    text.trim().parse().ok()
+}
+
 /// Whether another process holds the update lock of the index in `dir`, and its pid when it
 /// says. Looks without taking the lock for long and without creating the file (a read-only
 /// index is read as it is).
@@ -67,9 +72,7 @@ pub fn held_by_other(dir: &Path) -> Option<Option<u32>> {
             None
         }
         Err(TryLockError::WouldBlock) => {
-            let mut holder = String::new();
-            let _ = file.read_to_string(&mut holder);
-            let pid: Option<u32> = holder.trim().parse().ok();
+            let pid = holder(&mut file);
             (pid != Some(std::process::id())).then_some(pid)
         }
         Err(TryLockError::Error(_)) => None,

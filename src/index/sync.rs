@@ -172,10 +172,8 @@ struct Checked<'a> {
     path: &'a Path,
     size: u64,
     mtime: u64,
-    /// Content hash; `None` when the file could not be read.
-    hash: Option<ContentHash>,
-    /// Why the file could not be read (the system's reason), when it could not.
-    unread: Option<String>,
+    /// Content hash, or why the file could not be read (the system's reason).
+    hash: std::result::Result<ContentHash, String>,
     /// Size and time match the record, so the content was not read.
     same_stamp: bool,
 }
@@ -324,7 +322,7 @@ impl IndexHandle {
                 touched.iter().map(|c| existing.get(c.path.as_os_str()).map(|r| r.at)).collect();
             let facts = Facts::of_records(&searcher, f, &records).map_err(tantivy)?;
             for (c, facts) in touched.iter().zip(facts) {
-                if let Some(hash) = &c.hash {
+                if let Ok(hash) = &c.hash {
                     writer.delete_term(Term::from_field_text(f.record, &schema::path_key(c.path)));
                     let record = file_record(f, c.path, (c.size, c.mtime), Some(hash), &facts);
                     writer.add_document(record).map_err(tantivy)?;
@@ -478,20 +476,12 @@ fn check<'a>(files: &'a [walk::Found], existing: &Records, progress: &mut dyn Fn
                 .par_iter()
                 .zip(&same)
                 .map(|(f, record)| match record {
-                    Some(r) => Checked {
-                        path: &f.path,
-                        size: f.size,
-                        mtime: f.mtime,
-                        hash: Some(r.hash),
-                        unread: None,
-                        same_stamp: true,
-                    },
+                    Some(r) => {
+                        Checked { path: &f.path, size: f.size, mtime: f.mtime, hash: Ok(r.hash), same_stamp: true }
+                    }
                     None => {
-                        let (hash, unread) = match std::fs::read(&f.path) {
-                            Ok(b) => (Some(ContentHash::of(&b)), None),
-                            Err(e) => (None, Some(e.to_string())),
-                        };
-                        Checked { path: &f.path, size: f.size, mtime: f.mtime, hash, unread, same_stamp: false }
+                        let hash = std::fs::read(&f.path).map(|b| ContentHash::of(&b)).map_err(|e| e.to_string());
+                        Checked { path: &f.path, size: f.size, mtime: f.mtime, hash, same_stamp: false }
                     }
                 })
                 .collect()
@@ -534,22 +524,24 @@ fn plan<'a>(
         }
     }
     for c in checked {
-        if let Some(h) = c.hash
-            && existing.get(c.path.as_os_str()).is_some_and(|r| r.hash == h)
+        if let Ok(h) = c.hash.as_ref()
+            && existing.get(c.path.as_os_str()).is_some_and(|r| r.hash == *h)
         {
-            claimed.entry(h).or_insert(c.path);
+            claimed.entry(*h).or_insert(c.path);
         }
     }
     let mut renamed: HashSet<&Path> = HashSet::new();
     let mut plans = Vec::with_capacity(checked.len());
     for c in checked {
-        let Some(hash) = c.hash else {
-            let why = c.unread.as_deref().unwrap_or("unknown reason");
-            report.failed.push(issue(
-                c.path,
-                &format!("cannot read the file: {why} (the version indexed before, if any, is kept)"),
-            ));
-            continue;
+        let hash = match &c.hash {
+            Ok(hash) => *hash,
+            Err(why) => {
+                report.failed.push(issue(
+                    c.path,
+                    &format!("cannot read the file: {why} (the version indexed before, if any, is kept)"),
+                ));
+                continue;
+            }
         };
         let record = existing.get(c.path.as_os_str());
         let plan = match (record, claimed.get(&hash)) {

@@ -398,16 +398,14 @@ fn shallow(html: &str) -> std::borrow::Cow<'_, str> {
         let Some(close) = html[open..].find('>').map(|i| open + i + 1) else { break };
         let tag = &bytes[open + 1..close - 1];
         let (closing, name_start) = if tag.first() == Some(&b'/') { (true, 1) } else { (false, 0) };
-        let name: String = tag[name_start..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric())
-            .map(|b| char::from(b.to_ascii_lowercase()))
-            .collect();
+        let rest = &tag[name_start..];
+        let name = &rest[..rest.iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(rest.len())];
         at = close;
-        if name.is_empty() || !tag[name_start].is_ascii_alphabetic() {
+        if !name.first().is_some_and(u8::is_ascii_alphabetic) {
             continue; // a comment, a doctype, a stray `<`
         }
-        let counted = !VOID_TAGS.contains(&name.as_str()) && !IMPLIED_END.contains(&name.as_str());
+        let listed = |list: &[&str]| list.iter().any(|t| t.as_bytes().eq_ignore_ascii_case(name));
+        let counted = !listed(VOID_TAGS) && !listed(IMPLIED_END);
         if !counted || (!closing && tag.last() == Some(&b'/')) {
             continue;
         }

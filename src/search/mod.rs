@@ -162,8 +162,7 @@ pub struct SearchResults {
 /// of three or four, one of more. Passages meeting more of the telling words still rank first
 /// (each word met adds its bonus, [`query::weigh`]). A question of five words or more is a
 /// verbose query: the page that answers it rarely shares many of its words (askers write 不见
-/// where pages write 丢失), and the one telling word it does share must be enough
-/// (BENCHMARKS.md, relevance).
+/// where pages write 丢失), and the one telling word it does share must be enough.
 fn initial_minimum(n: usize) -> usize {
     match n {
         0..=2 => n,

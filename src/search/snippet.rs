@@ -109,7 +109,7 @@ fn sentence_starts(chars: &[char]) -> Vec<usize> {
 pub fn snippet(text: &str, terms: &[String], max_chars: usize, features: &Features) -> Snippet {
     let max_chars = max_chars.max(10);
     // the window is chosen within the passage's first characters: the cost of a snippet is
-    // bounded whatever the passage (an 8 MB page of one section took 15-48 s a search)
+    // bounded whatever the length of the passage
     let scanned = SCANNED_CHARS.max(4 * max_chars);
     let (text, cut) = match text.char_indices().nth(scanned) {
         Some((at, _)) => (&text[..at], true),
