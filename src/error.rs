@@ -34,6 +34,19 @@ pub enum Error {
     )]
     IndexBusy { path: PathBuf, pid: Option<u32> },
 
+    /// The index can be read but this process may not write to it (a read-only mount, or a
+    /// folder another user owns): it can be searched, not updated.
+    #[error(
+        "index {} cannot be updated by this user: no write access ({source}); it can still be searched. \
+         Update it as the user who owns it, or give another folder with --index",
+        path.display()
+    )]
+    IndexReadOnly {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
     /// A path given to index does not exist or cannot be read.
     #[error("cannot read {}: {source}", path.display())]
     Input {

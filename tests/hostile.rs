@@ -187,6 +187,49 @@ fn a_folder_that_cannot_be_listed_keeps_its_articles() {
     assert_eq!(v["total"], 1, "the article under the folder is still found: {v}");
 }
 
+#[cfg(unix)]
+#[test]
+fn an_index_without_write_access_is_searched_and_refuses_updates_clearly() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
+    copy_corpus(&d.join("corpus"));
+    let o = baoxian(d, &["index", "--index", "idx", "corpus"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // read-only for everyone, as on a read-only mount or for a user who does not own it
+    let chmod_index = |file, folder| {
+        for entry in std::fs::read_dir(d.join("idx")).unwrap() {
+            std::fs::set_permissions(entry.unwrap().path(), std::fs::Permissions::from_mode(file)).unwrap();
+        }
+        std::fs::set_permissions(d.join("idx"), std::fs::Permissions::from_mode(folder)).unwrap();
+    };
+    chmod_index(0o444, 0o555);
+    let search = baoxian_unprivileged(d, &["search", "--index", "idx", "--json", "医保钱包"]);
+    let stats = baoxian_unprivileged(d, &["stats", "--index", "idx"]);
+    let dry = baoxian_unprivileged(d, &["index", "--dry-run", "--index", "idx", "--json", "corpus"]);
+    let update = baoxian_unprivileged(d, &["index", "--index", "idx", "corpus"]);
+    let full = baoxian_unprivileged(d, &["index", "--full", "--index", "idx", "corpus"]);
+    chmod_index(0o644, 0o755);
+
+    assert_eq!(search.status.code(), Some(0), "{}", stderr(&search));
+    let v: serde_json::Value = serde_json::from_slice(&search.stdout).unwrap();
+    assert!(v["total"].as_u64().unwrap() > 0, "{v}");
+    assert_eq!(stats.status.code(), Some(0), "{}", stderr(&stats));
+    assert!(String::from_utf8_lossy(&stats.stdout).contains("articles"));
+    // a dry run compares with the index as it is: nothing to add
+    assert_eq!(dry.status.code(), Some(0), "{}", stderr(&dry));
+    let v: serde_json::Value = serde_json::from_slice(&dry.stdout).unwrap();
+    assert_eq!((v["added"].as_u64(), v["unchanged"].as_u64()), (Some(0), Some(6)), "{v}");
+    for o in [&update, &full] {
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(o).contains("cannot be updated by this user"), "{}", stderr(o));
+    }
+    // nothing was changed: the owner updates as before
+    let o = baoxian(d, &["index", "--index", "idx", "corpus"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
 #[test]
 fn pages_nested_thousands_deep_neither_abort_nor_stall_the_batch() {
     let dir = tempfile::tempdir().unwrap();

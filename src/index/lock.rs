@@ -4,7 +4,7 @@
 //! the next process prints. Searches take no lock.
 
 use std::fs::{File, OpenOptions, TryLockError};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use crate::error::{Error, Result};
@@ -25,7 +25,14 @@ impl UpdateLock {
         let path = dir.join(LOCK_FILE);
         let io = |source| Error::Io { path: path.clone(), source };
         let mut file =
-            OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(io)?;
+            OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(|source| {
+                match source.kind() {
+                    ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => {
+                        Error::IndexReadOnly { path: dir.to_path_buf(), source }
+                    }
+                    _ => io(source),
+                }
+            })?;
         let mut attempts = 0;
         loop {
             match file.try_lock() {

@@ -4,6 +4,7 @@ mod compact;
 mod facts;
 pub mod lock;
 pub mod maxima;
+mod readable;
 pub mod schema;
 pub mod simhash;
 pub mod stats;
@@ -74,10 +75,12 @@ impl IndexHandle {
         {
             return Err(Error::NotAnIndex { path: dir.to_path_buf(), reason: FOREIGN_META.into() });
         }
-        let index = Index::open_in_dir(dir).map_err(|e| Error::IndexIncompatible {
+        let cannot_open = |e: &dyn std::fmt::Display| Error::IndexIncompatible {
             path: dir.to_path_buf(),
             reason: format!("cannot open it: {}", brief(&e.to_string())),
-        })?;
+        };
+        let folder = readable::ReadableDirectory::open(dir).map_err(|e| cannot_open(&e))?;
+        let index = Index::open(folder).map_err(|e| cannot_open(&e))?;
         let (schema, fields) = schema::build();
         if serde_json::to_value(index.schema()).ok() != serde_json::to_value(&schema).ok() {
             return Err(Error::IndexIncompatible {
