@@ -47,6 +47,19 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// The disk (or the user's quota) holding the index is full. The batch was not committed:
+    /// the index is as before, and the files the batch wrote are removed by the next update.
+    #[error(
+        "index {}: no space left on its disk ({source}); nothing of this batch was committed, the index is as \
+         it was. Free some space and run `baoxian index` again (it first removes what this batch wrote)",
+        path.display()
+    )]
+    NoSpace {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
     /// A path given to index does not exist or cannot be read.
     #[error("cannot read {}: {source}", path.display())]
     Input {

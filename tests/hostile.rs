@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{baoxian, baoxian_json, copy_corpus, text_page};
+use common::{baoxian, baoxian_json, copy_corpus, generated_pages, text_page};
 
 fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
@@ -228,6 +228,92 @@ fn an_index_without_write_access_is_searched_and_refuses_updates_clearly() {
     // nothing was changed: the owner updates as before
     let o = baoxian(d, &["index", "--index", "idx", "corpus"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// The bytes of every file in `dir`.
+fn folder_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum()
+}
+
+fn index_bytes(d: &Path) -> u64 {
+    let (code, v) = baoxian_json(d, &["stats", "--index", "idx"]);
+    assert_eq!(code, Some(0), "{v}");
+    v["index_bytes"].as_u64().unwrap()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn what_a_batch_cut_short_wrote_is_removed_by_the_next_run_and_not_counted_meanwhile() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    copy_corpus(&d.join("corpus"));
+    generated_pages(&d.join("bulk"), 1500, 11);
+    let o = baoxian(d, &["index", "--index", "idx", "corpus"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let before = index_bytes(d);
+    let answers = total(d, "医保");
+
+    // a file size limit stops the batch in the middle of writing its segments (SIGXFSZ), as a
+    // kill or a failing disk would
+    let o = std::process::Command::new("prlimit")
+        .args(["--fsize=150000", env!("CARGO_BIN_EXE_baoxian"), "index", "--index", "idx", "corpus", "bulk"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(folder_bytes(&d.join("idx")) > before + 100_000, "the batch wrote files before it stopped");
+    // (tantivy's list of its files, `.managed.json`, names the new ones: a few hundred bytes)
+    assert!(index_bytes(d) < before + 4096, "stats counts the committed index only");
+    assert_eq!(total(d, "医保"), answers);
+
+    let o = baoxian(d, &["index", "--index", "idx", "corpus"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("did not finish"), "the clean-up is reported: {}", stderr(&o));
+    assert_eq!(folder_bytes(&d.join("idx")), index_bytes(d), "nothing is left beside the committed index");
+    assert_eq!(total(d, "医保"), answers);
+}
+
+/// A small file system of its own (tmpfs), where this process may mount one; unmounted on drop.
+struct SmallDisk(std::path::PathBuf);
+
+impl SmallDisk {
+    fn mount(at: &Path, size: &str) -> Option<SmallDisk> {
+        std::fs::create_dir_all(at).unwrap();
+        let o = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(at)
+            .output()
+            .ok()?;
+        o.status.success().then(|| SmallDisk(at.to_path_buf()))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_said_plainly_and_the_next_run_frees_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    copy_corpus(&d.join("corpus"));
+    generated_pages(&d.join("bulk"), 3000, 12);
+    let Some(_disk) = SmallDisk::mount(&d.join("disk"), "2M") else {
+        eprintln!("SKIPPED a_full_disk_is_said_plainly_and_the_next_run_frees_it: this user cannot mount a tmpfs");
+        return;
+    };
+    let o = baoxian(d, &["index", "--index", "disk/idx", "corpus", "bulk"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no space left"), "{}", stderr(&o));
+    // the small batch fits once the failed one's files are gone
+    let o = baoxian(d, &["index", "--full", "--index", "disk/idx", "corpus"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (code, v) = baoxian_json(d, &["search", "--index", "disk/idx", "医保钱包"]);
+    assert_eq!(code, Some(0), "{v}");
+    assert!(v["total"].as_u64().unwrap() > 0, "{v}");
 }
 
 #[test]

@@ -11,6 +11,7 @@ pub mod stats;
 pub mod sync;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use tantivy::IndexSettings;
@@ -49,9 +50,46 @@ pub struct IndexHandle {
 }
 
 pub(crate) fn tantivy_error(dir: &Path, source: TantivyError) -> Error {
+    if let Some(full) = no_space(&source) {
+        return Error::NoSpace { path: dir.to_path_buf(), source: full };
+    }
     match source {
         TantivyError::LockFailure(LockError::LockBusy, _) => Error::IndexBusy { path: dir.to_path_buf(), pid: None },
         source => Error::Tantivy { path: dir.to_path_buf(), source },
+    }
+}
+
+/// The I/O error behind `error` when it says that the disk or the quota is full (ENOSPC,
+/// EDQUOT, EFBIG on Linux).
+fn no_space(error: &TantivyError) -> Option<std::io::Error> {
+    use std::io::ErrorKind;
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = cause {
+        let io = e.downcast_ref::<std::io::Error>().or_else(|| e.downcast_ref::<Arc<std::io::Error>>().map(|a| &**a));
+        if let Some(io) = io
+            && matches!(io.kind(), ErrorKind::StorageFull | ErrorKind::QuotaExceeded | ErrorKind::FileTooLarge)
+        {
+            return Some(std::io::Error::new(io.kind(), io.to_string()));
+        }
+        // tantivy passes on some errors of its threads as text only
+        #[cfg(unix)]
+        for code in [28, 122, 27] {
+            if e.to_string().contains(&format!("(os error {code})")) {
+                return Some(std::io::Error::from_raw_os_error(code));
+            }
+        }
+        cause = e.source();
+    }
+    None
+}
+
+/// The error of a writer whose indexing thread stopped. `add_document` only says that the
+/// thread is gone; joining it, as preparing a commit does, gives the thread's own error (a full
+/// disk, say).
+pub(crate) fn writer_stopped(writer: &mut IndexWriter<TantivyDocument>, error: TantivyError) -> TantivyError {
+    match writer.prepare_commit() {
+        Err(cause) => cause,
+        Ok(_) => error,
     }
 }
 
@@ -292,6 +330,41 @@ impl IndexHandle {
     }
 
     /// Makes the last commit visible to searches now.
+    /// Removes what failed or killed batches left in the folder ([`leftovers`]), before a batch
+    /// writes: on a full disk, they would keep it full. Called with the update lock held.
+    /// Returns the files and bytes removed.
+    pub(crate) fn remove_leftovers(&self) -> Result<(usize, u64)> {
+        if self.in_memory {
+            return Ok((0, 0));
+        }
+        let found = leftovers(&self.dir, &self.index)?;
+        let mut freed = 0;
+        for (path, len) in &found {
+            std::fs::remove_file(path).map_err(|source| Error::Io { path: path.clone(), source })?;
+            freed += len;
+        }
+        Ok((found.len(), freed))
+    }
+
+    /// The size on disk of the index's committed files (not other files in the folder, nor
+    /// what an unfinished batch left).
+    pub(crate) fn size_on_disk(&self) -> Result<u64> {
+        let io = |source| Error::Io { path: self.dir.clone(), source };
+        let left: std::collections::HashSet<PathBuf> =
+            leftovers(&self.dir, &self.index)?.into_iter().map(|(path, _)| path).collect();
+        let mut bytes = 0;
+        for entry in std::fs::read_dir(&self.dir).map_err(io)? {
+            let Ok(entry) = entry else { continue };
+            if is_index_file(&entry.file_name())
+                && !left.contains(&entry.path())
+                && let Ok(meta) = entry.metadata()
+            {
+                bytes += meta.len();
+            }
+        }
+        Ok(bytes)
+    }
+
     pub(crate) fn reload(&self) -> Result<()> {
         self.reader.reload().map_err(|e| tantivy_error(&self.dir, e))
     }
@@ -383,6 +456,31 @@ fn is_index_file(name: &std::ffi::OsStr) -> bool {
     }
     let (segment, rest) = name.split_at(name.find('.').unwrap_or(name.len()));
     segment.len() == 32 && segment.bytes().all(|b| b.is_ascii_hexdigit()) && rest.len() > 1
+}
+
+/// The files in `dir` that no committed segment owns: what a batch that failed (a full disk) or
+/// was killed wrote before its commit, and tantivy's atomic writes it never finished. A commit
+/// names all its segments in `meta.json`, so only an update holding the lock may remove these;
+/// a search never reads them.
+fn leftovers(dir: &Path, index: &Index) -> Result<Vec<(PathBuf, u64)>> {
+    let metas = index.load_metas().map_err(|e| tantivy_error(dir, e))?;
+    let living: std::collections::HashSet<String> = metas.segments.iter().map(|s| s.id().uuid_string()).collect();
+    let io = |source| Error::Io { path: dir.to_path_buf(), source };
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let name = entry.file_name();
+        if !is_index_file(&name) || !entry.file_type().map_err(io)?.is_file() {
+            continue;
+        }
+        let name = name.to_string_lossy();
+        let segment = name.split('.').next().unwrap_or_default();
+        let orphan = segment.len() == 32 && !living.contains(segment);
+        if orphan || name.starts_with(".tmp") {
+            found.push((entry.path(), entry.metadata().map(|m| m.len()).unwrap_or(0)));
+        }
+    }
+    Ok(found)
 }
 
 /// Whether a `meta.json` is a baoxian index's: tantivy's metadata, with baoxian's payload or

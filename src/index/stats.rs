@@ -12,7 +12,7 @@ use super::IndexHandle;
 use super::facts::Facts;
 use super::schema::kind;
 use crate::article::Date;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Summary of an index.
 #[derive(Debug, Clone, Serialize)]
@@ -59,12 +59,7 @@ impl IndexHandle {
         let mut top_sources: Vec<(String, usize)> = sources.into_iter().collect();
         top_sources.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         top_sources.truncate(10);
-        let mut index_bytes = 0;
-        for entry in std::fs::read_dir(&self.dir).map_err(|source| Error::Io { path: self.dir.clone(), source })? {
-            if let Ok(meta) = entry.and_then(|e| e.metadata()) {
-                index_bytes += meta.len();
-            }
-        }
+        let index_bytes = self.size_on_disk()?;
         Ok(Stats {
             index: self.dir.display().to_string(),
             articles: file_docs.len(),

@@ -202,10 +202,18 @@ impl IndexHandle {
     ) -> Result<IndexReport> {
         let started = Instant::now();
         let _lock = if options.dry_run { None } else { Some(UpdateLock::acquire(&self.dir)?) };
+        let left = if options.dry_run { (0, 0) } else { self.remove_leftovers()? };
         // The batch's bookkeeping (the files found, their records, the plan: about 0.27 KB a
         // file) is gone before the upkeep starts, and its memory handed back: the merges that
         // follow are the peak of a large build.
         let (mut report, bytes) = self.write_batch(roots, options, progress)?;
+        if left.0 > 0 {
+            report.warnings.push(format!(
+                "removed {} files ({:.1} MB) that a batch which did not finish (a full disk, a kill) had left in the index",
+                left.0,
+                left.1 as f64 / 1e6
+            ));
+        }
         if !options.dry_run {
             self.after_commit(options, &mut report, &mut |done, total| {
                 progress(Progress { phase: Phase::Merging, done, total, bytes });
@@ -376,7 +384,9 @@ impl IndexHandle {
                                 Some(kind::TEASER) => report.teasers += 1,
                                 _ => {}
                             }
-                            writer.add_document(doc).map_err(tantivy)?;
+                            if let Err(e) = writer.add_document(doc) {
+                                return Err(tantivy(super::writer_stopped(&mut writer, e)));
+                            }
                         }
                     }
                     Err(Problem::Skipped(reason)) => {
