@@ -71,6 +71,44 @@ fn one_answer_per_article_and_paging_is_consistent() {
 }
 
 #[test]
+fn near_duplicates_fold_the_same_whatever_page_is_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    common::generated_pages(&pages, 150, 5);
+    // a repost of every third page: the same text and one more sentence (a near-duplicate,
+    // not a copy)
+    for i in (0..150).step_by(3) {
+        let text = std::fs::read_to_string(pages.join(format!("page{i:05}.txt"))).unwrap();
+        std::fs::write(pages.join(format!("repost{i:05}.txt")), format!("{text}\n转载请注明出处。\n")).unwrap();
+    }
+    let engine = Engine::create(dir.path().join("index")).unwrap();
+    engine.index_paths(&[&pages], &IndexOptions::default()).unwrap();
+    let ask = |limit, offset| {
+        engine.search(&SearchRequest { limit, offset, exact: true, ..SearchRequest::new("医保 办理") }).unwrap()
+    };
+    let all = ask(1000, 0);
+    assert!(all.total > 40, "{}", all.total);
+    assert_eq!(all.total, all.hits.len(), "every answer counted is one that can be shown");
+    assert!(all.hits.iter().any(|h| h.similar > 0), "the reposts fold");
+    for hit in all.hits.iter().filter(|h| h.path.contains("repost")) {
+        let original = hit.path.replace("repost", "page");
+        assert!(all.hits.iter().all(|h| h.path != original), "{original} and its repost both shown");
+    }
+    for limit in [1, 7, 30] {
+        assert_eq!(ask(limit, 0).total, all.total, "the total with --limit {limit}");
+    }
+    // page by page, the same list, to its last answer
+    let mut paged = Vec::new();
+    for offset in (0..all.total + 7).step_by(7) {
+        let page = ask(7, offset);
+        assert_eq!(page.total, all.total);
+        paged.extend(page.hits.into_iter().map(|h| (h.path, h.similar)));
+    }
+    let whole: Vec<_> = all.hits.into_iter().map(|h| (h.path, h.similar)).collect();
+    assert_eq!(paged, whole);
+}
+
+#[test]
 fn words_apart_in_the_text_still_match() {
     // tantivy's QueryParser would turn 医保报销 into the exact phrase [医保, 报销]
     let dir = tempfile::tempdir().unwrap();

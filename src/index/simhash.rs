@@ -120,9 +120,18 @@ pub fn distance(a: [u64; 2], b: [u64; 2]) -> u32 {
     (a[0] ^ b[0]).count_ones() + (a[1] ^ b[1]).count_ones()
 }
 
-/// Whether two fingerprints are of near-duplicate texts.
+/// A fingerprint's eight 16-bit bands, each tagged with its place (`place << 16 | bits`).
+/// Near-duplicates are looked for only among fingerprints that share a band: that lookup costs
+/// the same whatever the number of answers. Of two fingerprints 9 bits apart (reposts, a city
+/// name swapped) 99% share a band; 12 bits apart, 88%; 16 bits apart, 63%.
+pub fn bands(h: [u64; 2]) -> [u32; 8] {
+    std::array::from_fn(|i| ((i as u32) << 16) | ((h[i / 4] >> (16 * (i % 4))) & 0xffff) as u32)
+}
+
+/// Whether two fingerprints are of near-duplicate texts: at most [`NEAR`] bits apart, and one of
+/// their [`bands`] the same.
 pub fn near(a: [u64; 2], b: [u64; 2]) -> bool {
-    distance(a, b) <= NEAR
+    distance(a, b) <= NEAR && bands(a).iter().zip(bands(b)).any(|(x, y)| *x == y)
 }
 
 #[cfg(test)]

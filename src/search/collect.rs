@@ -9,7 +9,7 @@ use tantivy::columnar::Column;
 use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query};
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED};
 
-use crate::index::simhash::near;
+use crate::index::simhash::{bands, near};
 
 /// A teaser's score is multiplied by this: a full article with the same strength of match wins.
 pub const TEASER_WEIGHT: f32 = 0.6;
@@ -246,12 +246,11 @@ fn compare(order: Order) -> impl Fn(&Group, &Group) -> std::cmp::Ordering + Copy
 
 /// The first `needed` answers in `order`, and the number of answers in all.
 ///
-/// Only what is shown is sorted: a query matching most of a large index yields tens of
-/// thousands of groups, and sorting (or folding) them all would cost more than the search.
-/// With `collapse`, near-duplicates fold into the best-ranked of them (each kept answer counts
-/// the near-duplicates it hides in `similar`, over all the matches); the total then counts the
-/// answers that are not near-duplicates of a shown one (two near-duplicates of each other
-/// further down count twice).
+/// With `collapse`, near-duplicates fold into the best-ranked of them: the answers are taken in
+/// order, and each one either folds into the first answer kept before it that it is near (which
+/// counts it in `similar`) or is kept. The total counts the answers kept. Both are worked out
+/// over all the matches, whatever page is asked for: a page of answers is the same slice of one
+/// list, and the last page is the end of the list the total counts.
 pub fn rank(mut groups: Vec<Group>, order: Order, needed: usize, collapse: bool) -> (Vec<Group>, usize) {
     let cmp = compare(order);
     if !collapse {
@@ -263,33 +262,147 @@ pub fn rank(mut groups: Vec<Group>, order: Order, needed: usize, collapse: bool)
         groups.sort_by(cmp);
         return (groups, total);
     }
-    let mut kept: Vec<Group> = Vec::with_capacity(needed);
-    let mut extra = 0;
-    let mut place = |g: &Group, kept: &mut Vec<Group>| {
-        if let Some(k) = kept.iter_mut().find(|k| near(k.simhash, g.simhash)) {
-            k.similar += 1;
-        } else if kept.len() < needed {
-            kept.push(*g);
-        } else {
-            extra += 1;
-        }
-    };
-    // Sort a window at a time, best first, until `needed` answers survive the folding.
-    let (mut start, mut window) = (0, (2 * needed).max(32));
-    while start < groups.len() && kept.len() < needed {
-        let end = (start + window).min(groups.len());
-        if end < groups.len() {
-            groups[start..].select_nth_unstable_by(end - start, cmp);
-        }
-        groups[start..end].sort_by(cmp);
-        for g in &groups[start..end] {
-            place(g, &mut kept);
-        }
-        (start, window) = (end, window * 2);
+    groups.sort_unstable_by(cmp);
+    let mut folding = Folding::new(groups.len());
+    for g in &groups {
+        folding.place(*g);
     }
-    for g in &groups[start..] {
-        place(g, &mut kept);
-    }
-    let total = kept.len() + extra;
+    let mut kept = folding.kept;
+    let total = kept.len();
+    kept.truncate(needed);
     (kept, total)
+}
+
+/// Answers kept so far, in rank order, looked up by the [`bands`] of their fingerprints: per
+/// band value, a chain through the answers kept with it, newest first.
+struct Folding {
+    kept: Vec<Group>,
+    /// Per answer kept, its links in the chains (a chain step reads one of these).
+    links: Vec<Links>,
+    heads: Heads,
+}
+
+/// An answer kept, in the chains of its bands.
+struct Links {
+    simhash: [u64; 2],
+    /// Per band, the answer kept before it with the same band value ([`NONE`] ends the chain).
+    before: [u32; 8],
+}
+
+const NONE: u32 = u32::MAX;
+
+/// The newest answer kept per band value: a table of every value when many answers are folded
+/// (2 MB, no hashing), a map when few are (most searches).
+enum Heads {
+    Map(KeyMap<u32>),
+    Table(Vec<u32>),
+}
+
+impl Heads {
+    /// Sets the head of `band`'s chain to `at`, returning the one before.
+    fn push(&mut self, band: u32, at: u32) -> u32 {
+        match self {
+            Heads::Map(map) => map.insert(u64::from(band).wrapping_mul(0x9E37_79B9_7F4A_7C15), at).unwrap_or(NONE),
+            Heads::Table(table) => std::mem::replace(&mut table[band as usize], at),
+        }
+    }
+
+    fn get(&self, band: u32) -> u32 {
+        match self {
+            Heads::Map(map) => map.get(&u64::from(band).wrapping_mul(0x9E37_79B9_7F4A_7C15)).copied().unwrap_or(NONE),
+            Heads::Table(table) => table[band as usize],
+        }
+    }
+}
+
+impl Folding {
+    fn new(answers: usize) -> Folding {
+        let heads = if answers > 16_384 {
+            Heads::Table(vec![NONE; 8 << 16])
+        } else {
+            Heads::Map(KeyMap::with_capacity_and_hasher(answers * 8, Default::default()))
+        };
+        Folding { kept: Vec::new(), links: Vec::new(), heads }
+    }
+
+    fn place(&mut self, g: Group) {
+        let bands = bands(g.simhash);
+        // the first answer kept that `g` is near, over the chains of its bands
+        let mut first = NONE;
+        for (i, &band) in bands.iter().enumerate() {
+            let mut at = self.heads.get(band);
+            while at != NONE {
+                let links = &self.links[at as usize];
+                if at < first && near(links.simhash, g.simhash) {
+                    first = at;
+                }
+                at = links.before[i];
+            }
+        }
+        if first != NONE {
+            self.kept[first as usize].similar += 1;
+            return;
+        }
+        let at = self.kept.len() as u32;
+        self.kept.push(g);
+        let before = bands.map(|band| self.heads.push(band, at));
+        self.links.push(Links { simhash: g.simhash, before });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(score: Score, doc: u32, simhash: [u64; 2]) -> Group {
+        Group {
+            score,
+            doc: DocAddress::new(0, doc),
+            teaser: false,
+            date: 0,
+            simhash,
+            similar: 0,
+            title_hash: u64::from(doc),
+        }
+    }
+
+    /// Folding as first written: each answer compared with every answer kept before it.
+    fn reference(mut groups: Vec<Group>) -> Vec<Group> {
+        groups.sort_by(compare(Order::Score));
+        let mut kept: Vec<Group> = Vec::new();
+        for g in groups {
+            match kept.iter_mut().find(|k| near(k.simhash, g.simhash)) {
+                Some(k) => k.similar += 1,
+                None => kept.push(g),
+            }
+        }
+        kept
+    }
+
+    proptest::proptest! {
+        /// Any page of answers is the same slice of one folded list, and the total is its length.
+        #[test]
+        fn pages_and_totals_do_not_depend_on_the_page_asked_for(
+            seeds in proptest::collection::vec((0u16..40, 0u64..6, 0u32..128), 1..120),
+            needed in 1usize..150,
+        ) {
+            // a few families of fingerprints, each member a few bits from its family's
+            let family = |f: u64| [f.wrapping_mul(0x9E37_79B9_7F4A_7C15), f.wrapping_mul(0xC2B2_AE3D_27D4_EB4F)];
+            let groups: Vec<Group> = seeds
+                .iter()
+                .enumerate()
+                .map(|(i, &(score, f, flips))| {
+                    let [a, b] = family(f);
+                    let simhash = [a ^ (u64::from(flips) * 0x0101_0101), b ^ (u64::from(flips % 7) << 40)];
+                    group(Score::from(score), i as u32, simhash)
+                })
+                .collect();
+            let all = reference(groups.clone());
+            let (page, total) = rank(groups, Order::Score, needed, true);
+            proptest::prop_assert_eq!(total, all.len());
+            let want: Vec<(u32, usize)> = all.iter().take(needed).map(|g| (g.doc.doc_id, g.similar)).collect();
+            let got: Vec<(u32, usize)> = page.iter().map(|g| (g.doc.doc_id, g.similar)).collect();
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
 }
