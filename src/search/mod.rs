@@ -6,6 +6,7 @@ pub mod explain;
 mod known;
 pub(crate) mod learned;
 mod maxscore;
+mod phrase;
 pub mod query;
 pub mod snippet;
 mod stats;

@@ -12,9 +12,7 @@ use std::ops::Bound;
 use std::sync::Arc;
 use tantivy::Term;
 
-use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
-};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 
 use super::bonus::BonusQuery;
@@ -239,7 +237,7 @@ fn gram_sequence(f: &Fields, features: &Features, text: &str) -> Option<Box<dyn 
         _ => {
             let first = grams[0].position;
             let terms = grams.iter().map(|g| (g.position - first, Term::from_field_text(f.grams, &g.text))).collect();
-            Some(Box::new(PhraseQuery::new_with_offset_and_slop(terms, 0)))
+            Some(super::phrase::phrase(terms))
         }
     }
 }
@@ -466,7 +464,7 @@ fn phrase_query(f: &Fields, features: &Features, text: &str, scope: Scope) -> Bo
     } else if let Some(first) = tokens.first().map(|t| t.position) {
         for field in scope.sides.iter().map(|side| side.text(f)) {
             let terms = tokens.iter().map(|t| (t.position - first, Term::from_field_text(field, &t.text))).collect();
-            alternatives.push((Occur::Should, Box::new(PhraseQuery::new_with_offset_and_slop(terms, 0))));
+            alternatives.push((Occur::Should, super::phrase::phrase(terms)));
         }
     }
     // Always the union that seeks: a quoted phrase is a required clause, and the search is led

@@ -1,0 +1,8 @@
+//! The `query` fuzz target: see `checks::query`.
+#![no_main]
+
+#[allow(dead_code)]
+#[path = "../checks.rs"]
+mod checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::query(data));

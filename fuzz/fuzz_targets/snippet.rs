@@ -1,0 +1,8 @@
+//! The `snippet` fuzz target: see `checks::snippet`.
+#![no_main]
+
+#[allow(dead_code)]
+#[path = "../checks.rs"]
+mod checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::snippet(data));
