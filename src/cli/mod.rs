@@ -16,6 +16,7 @@ macro_rules! say {
 }
 
 mod render;
+mod serve;
 
 /// Ends the process after a failed write to stdout (see [`say!`]).
 pub(crate) fn output_failed(e: std::io::Error) -> ! {
@@ -166,6 +167,15 @@ enum Command {
         #[command(flatten)]
         dir: IndexDir,
     },
+    /// Serve the index over HTTP: a JSON API for programs and search pages
+    #[command(after_help = SERVE_HELP)]
+    Serve {
+        /// Address to listen on (loopback by default; 0.0.0.0:7700 for every interface)
+        #[arg(long, default_value = "127.0.0.1:7700", value_name = "HOST:PORT")]
+        addr: std::net::SocketAddr,
+        #[command(flatten)]
+        dir: IndexDir,
+    },
     /// What the index holds: articles, passages, teasers, size, dates, sources
     Stats {
         /// Print the statistics as one JSON document
@@ -188,10 +198,10 @@ Query language:
                            the words also favours answers about it
   after:2025-01-01         published on or after (also --since); before:2025-07-31 (also --until)
 
-Question words (怎么, 如何, 吗 …) do not decide the ranking. Each answer is the best-matching passage \
+Question words (怎么, 多久, 吗 …) are never required; met in a title or heading they count a little. Each answer is the best-matching passage \
 of one article; teasers (related-article titles seen on other pages) rank below full articles. An \
-answer holds all the words of a one- or two-word query and at least half of a longer one; answers \
-holding more words rank higher. When no answer holds that many, fewer are required and a note says \
+answer holds all the words of a one- or two-word query, two of three or four, and one of a longer \
+question; answers holding more of the telling words rank higher. When no answer holds that many, fewer are required and a note says \
 so on stderr; so does a note when part of the query could not be read as written (an unclosed \
 quote, an unknown field) and was searched as plain words.
 
@@ -199,6 +209,20 @@ With --json the output is one document: {\"query\", \"total\", \"total_exact\", 
 \"title\", \"section\", \"snippet\", \"highlights\", \"date\", \"source\", \"path\", \"url\", \"similar\", \"region\"}]}; highlights are [start, end) character offsets into snippet; \
 similar counts the near-duplicates (reposts, templated copies) folded into the answer (--no-collapse \
 shows them all). total is exact when total_exact is true, else a lower bound (see --exact).";
+
+const SERVE_HELP: &str = "\
+Endpoints (GET):
+  /api/search?q=医保钱包+使用地    the answers, as `search --json` prints them; also limit (up to 100),
+                                 offset (up to 10000), since, until, region, source, sort=date,
+                                 explain, no_collapse, exact
+  /api/stats                     what the index holds, as `stats --json` prints it
+  /healthz                       {\"status\": \"ok\", \"articles\", \"last_commit\"} while the index can be searched
+
+Errors are JSON, {\"error\", \"status\"}: 400 for a bad parameter (the command line's message), 404, \
+405, 414 for a query over 500 characters, 503 (with Retry-After) while no index can be opened or \
+the server is busy. A commit of `baoxian index` (from cron, say) is searched within a second or \
+two, without a restart. SIGINT or SIGTERM stops the server once the requests in flight are \
+answered.";
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum SortChoice {
@@ -304,6 +328,7 @@ fn dispatch(command: Command) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Serve { addr, dir } => Ok(serve::serve(dir.path(), addr)),
         Command::Stats { json, dir } => {
             let stats = Engine::open(dir.path())?.stats()?;
             if json {

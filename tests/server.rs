@@ -1,0 +1,177 @@
+//! `baoxian serve` over real sockets: the real binary on a free port, spoken to in plain
+//! HTTP/1.1 (so that malformed requests can be sent as they are).
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{baoxian, copy_corpus, text_page};
+
+/// A running server, stopped (SIGTERM) when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(cwd: &Path, index: &str) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_baoxian"))
+            .args(["serve", "--index", index, "--addr", "127.0.0.1:0"])
+            .current_dir(cwd)
+            .env_remove("BAOXIAN_INDEX")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // the banner names the address the server listens on
+        let mut banner = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut banner).unwrap();
+        let port = banner.trim().rsplit(':').next().unwrap().split('/').next().unwrap().parse().unwrap();
+        Server { child, port }
+    }
+
+    /// Sends `request` as it is and returns the status, the headers (lower-cased names) and the body.
+    fn raw(&self, request: &[u8]) -> (u16, String, String) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        stream.write_all(request).unwrap();
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).unwrap();
+        let answer = String::from_utf8_lossy(&answer).into_owned();
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+        let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        (status, head.to_lowercase(), body.to_string())
+    }
+
+    fn get(&self, target: &str) -> (u16, String, serde_json::Value) {
+        let request = format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        let (status, head, body) = self.raw(request.as_bytes());
+        let json = serde_json::from_str(&body).unwrap_or_else(|_| panic!("not JSON ({status}): {body}"));
+        (status, head, json)
+    }
+
+    /// Asks until `ready` holds of the answer, for up to 10 s.
+    fn until(&self, target: &str, ready: impl Fn(u16, &serde_json::Value) -> bool) -> (u16, serde_json::Value) {
+        let started = Instant::now();
+        loop {
+            let (status, _, json) = self.get(target);
+            if ready(status, &json) || started.elapsed() > Duration::from_secs(10) {
+                return (status, json);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn stop(&mut self) -> std::process::ExitStatus {
+        Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn indexed() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_corpus(&dir.path().join("corpus"));
+    let o = baoxian(dir.path(), &["index", "--index", "idx", "corpus"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    dir
+}
+
+#[test]
+fn the_api_answers_as_the_command_line_does_and_errors_say_what_is_wrong() {
+    let dir = indexed();
+    let server = Server::start(dir.path(), "idx");
+
+    let (status, head, json) =
+        server.get("/api/search?q=%E5%8C%BB%E4%BF%9D%E9%92%B1%E5%8C%85+%E4%BD%BF%E7%94%A8%E5%9C%B0&limit=3");
+    assert_eq!(status, 200, "{json}");
+    assert_eq!(json["hits"][0]["title"], "医保钱包如何更改使用地", "{json}");
+    assert!(json["hits"].as_array().unwrap().len() <= 3);
+    for h in ["content-type: application/json", "x-content-type-options: nosniff", "content-security-policy:"] {
+        assert!(head.contains(h), "{h} missing in {head}");
+    }
+    // the same document as `search --json`
+    let o = baoxian(dir.path(), &["search", "--index", "idx", "--json", "-n", "3", "医保钱包", "使用地"]);
+    let cli: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(cli["total"], json["total"]);
+    assert_eq!(cli["hits"][0]["snippet"], json["hits"][0]["snippet"]);
+
+    let (status, _, json) = server.get("/api/stats");
+    assert_eq!((status, json["articles"].as_u64()), (200, Some(6)), "{json}");
+    let (status, _, json) = server.get("/healthz");
+    assert_eq!((status, json["status"].as_str(), json["articles"].as_u64()), (200, Some("ok"), Some(6)), "{json}");
+    assert!(json["last_commit"].as_u64().is_some(), "{json}");
+
+    for (target, want, says) in [
+        ("/api/search?q=%FF%FE", 400, "UTF-8"),
+        ("/api/search?q=%E5%8C%BB&limit=-1", 400, "from 0 to 100"),
+        ("/api/search?q=%E5%8C%BB&limit=1000", 400, "from 0 to 100"),
+        ("/api/search?q=%E5%8C%BB&since=2025-13-40", 400, "not a date"),
+        ("/api/search?q=%E5%8C%BB&colour=red", 400, "unknown parameter"),
+        ("/api/search", 400, "no query"),
+        ("/api/search?q=%3F%21", 400, "no searchable words"),
+        ("/nothing/here", 404, "/api/search"),
+    ] {
+        let (status, _, json) = server.get(target);
+        assert_eq!(status, want, "{target}: {json}");
+        assert!(json["error"].as_str().unwrap().contains(says), "{target}: {json}");
+        assert_eq!(json["status"], want);
+    }
+    let long = format!("/api/search?q={}", "%E5%8C%BB".repeat(600));
+    assert_eq!(server.get(&long).0, 414);
+    let (status, head, _) = server
+        .raw(b"POST /api/search?q=x HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    assert_eq!(status, 405);
+    assert!(head.contains("allow: get, head"), "{head}");
+    // not HTTP at all: answered 400 by the HTTP layer, and the server carries on
+    let (status, _, _) = server.raw(b"\x16\x03\x01 hello\r\n\r\n");
+    assert_eq!(status, 400);
+    assert_eq!(server.get("/healthz").0, 200);
+}
+
+#[test]
+fn an_index_that_appears_or_changes_is_served_without_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    copy_corpus(&d.join("corpus"));
+    let mut server = Server::start(d, "idx");
+    // no index yet: 503 with Retry-After, on every endpoint
+    let (status, head, json) = server.get("/api/search?q=%E5%8C%BB%E4%BF%9D");
+    assert_eq!(status, 503, "{json}");
+    assert!(head.contains("retry-after:"), "{head}");
+    assert!(json["error"].as_str().unwrap().contains("no index"), "{json}");
+    assert_eq!(server.get("/healthz").0, 503);
+
+    let o = baoxian(d, &["index", "--index", "idx", "corpus"]);
+    assert_eq!(o.status.code(), Some(0));
+    let (status, json) = server.until("/healthz", |s, _| s == 200);
+    assert_eq!((status, json["articles"].as_u64()), (200, Some(6)), "{json}");
+
+    // a commit of another process is searched within a second or two
+    std::fs::write(
+        d.join("corpus/new.txt"),
+        text_page("生育津贴申领指南", "2025-08-01", &["生育津贴由用人单位代为申领。"]),
+    )
+    .unwrap();
+    let o = baoxian(d, &["index", "--index", "idx", "corpus"]);
+    assert_eq!(o.status.code(), Some(0));
+    let started = Instant::now();
+    let (status, json) = server
+        .until("/api/search?q=%E7%94%9F%E8%82%B2%E6%B4%A5%E8%B4%B4", |s, j| s == 200 && j["total"].as_u64() > Some(0));
+    assert_eq!(json["hits"][0]["title"], "生育津贴申领指南", "{status} {json}");
+    assert!(started.elapsed() < Duration::from_secs(5), "seen after {:?}", started.elapsed());
+
+    // stopped by SIGTERM: exit 0
+    let code = server.stop();
+    assert!(code.success(), "{code:?}");
+}
