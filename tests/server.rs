@@ -175,3 +175,47 @@ fn an_index_that_appears_or_changes_is_served_without_a_restart() {
     let code = server.stop();
     assert!(code.success(), "{code:?}");
 }
+
+#[test]
+fn the_search_page_works_without_javascript_and_shows_page_text_as_text() {
+    let dir = indexed();
+    let d = dir.path();
+    std::fs::create_dir(d.join("evil")).unwrap();
+    std::fs::write(
+        d.join("evil/evil.html"),
+        "<html><head><title>&lt;script&gt;alert(1)&lt;/script&gt;医保钱包攻击</title></head><body>\
+         <p>医保钱包 &lt;img src=x onerror=alert(2)&gt; 可以使用。</p></body></html>",
+    )
+    .unwrap();
+    let o = baoxian(d, &["index", "--index", "idx", "corpus", "evil"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let server = Server::start(d, "idx");
+    let get = |target: &str| {
+        let request = format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        server.raw(request.as_bytes())
+    };
+
+    let (status, head, html) = get("/");
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: text/html; charset=utf-8"), "{head}");
+    assert!(head.contains("content-security-policy: default-src 'none'; style-src 'self'"), "{head}");
+    assert!(html.contains("<form method=\"get\" action=\"/\"") && html.contains("name=\"q\""), "{html}");
+
+    // as the form sends it: empty fields included
+    let (status, _, html) =
+        get("/?q=%E5%8C%BB%E4%BF%9D%E9%92%B1%E5%8C%85&region=&since=&until=&sort=relevance&limit=2");
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;医保钱包攻击"), "{html}");
+    assert!(html.contains("&lt;img src=x onerror=alert(2)&gt;"), "{html}");
+    assert!(!html.contains("<script") && !html.contains("<img"), "{html}");
+    assert!(html.contains("<mark>医保钱包</mark>"), "{html}");
+    assert!(html.contains("value=\"医保钱包\""), "the form keeps the query: {html}");
+    assert!(html.contains("rel=\"next\"") && html.contains("limit=2&amp;offset=2"), "{html}");
+
+    let (status, _, html) = get("/?q=%E5%8C%BB&since=2025-13-40");
+    assert_eq!(status, 400);
+    assert!(html.contains("class=\"error\"") && html.contains("not a date"), "{html}");
+    let (status, head, css) = get("/static/style.css");
+    assert_eq!(status, 200);
+    assert!(head.contains("text/css") && css.contains("mark"), "{head}");
+}

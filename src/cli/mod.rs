@@ -15,6 +15,7 @@ macro_rules! say {
     }};
 }
 
+mod page;
 mod render;
 mod serve;
 

@@ -25,6 +25,8 @@ use baoxian::{Engine, Error, SearchRequest};
 use serde::Serialize;
 use tokio::sync::Semaphore;
 
+use super::page;
+
 /// Most answers one request may ask for.
 pub(crate) const MAX_LIMIT: usize = 100;
 /// Deepest page: `offset` at most this.
@@ -75,6 +77,8 @@ pub(crate) fn serve(index: PathBuf, addr: SocketAddr) -> ExitCode {
 
 fn app(shared: Arc<Shared>) -> Router {
     Router::new()
+        .route("/", get(search_page).fallback(method_not_allowed))
+        .route(page::STYLE_PATH, get(style).fallback(method_not_allowed))
         .route("/api/search", get(search).fallback(method_not_allowed))
         .route("/api/stats", get(stats).fallback(method_not_allowed))
         .route("/healthz", get(health).fallback(method_not_allowed))
@@ -172,8 +176,20 @@ async fn run<T: Serialize + Send + 'static>(
     shared: Arc<Shared>,
     job: impl FnOnce(&Engine) -> Result<T, Error> + Send + 'static,
 ) -> Response {
+    match work(shared, job).await {
+        Ok(value) => axum::Json(value).into_response(),
+        Err(failure) => failure.into_response(),
+    }
+}
+
+/// Runs `job` on the open index on a blocking thread, within the bound on requests in flight and
+/// the time limit.
+async fn work<T: Send + 'static>(
+    shared: Arc<Shared>,
+    job: impl FnOnce(&Engine) -> Result<T, Error> + Send + 'static,
+) -> Result<T, Failure> {
     let Ok(permit) = shared.slots.clone().try_acquire_owned() else {
-        return Failure::unavailable("the server is busy: try again in a moment").into_response();
+        return Err(Failure::unavailable("the server is busy: try again in a moment"));
     };
     let task = tokio::task::spawn_blocking(move || {
         let _permit = permit;
@@ -185,13 +201,62 @@ async fn run<T: Serialize + Send + 'static>(
         job(&engine).map_err(|e| shared.failure(e))
     });
     match tokio::time::timeout(TIME_LIMIT, task).await {
-        Ok(Ok(Ok(value))) => axum::Json(value).into_response(),
-        Ok(Ok(Err(failure))) => failure.into_response(),
-        Ok(Err(_)) => {
-            Failure { status: StatusCode::INTERNAL_SERVER_ERROR, message: "the request failed".into() }.into_response()
-        }
-        Err(_) => Failure::unavailable(format!("no answer within {} s", TIME_LIMIT.as_secs())).into_response(),
+        Ok(Ok(result)) => result,
+        Ok(Err(_)) => Err(Failure { status: StatusCode::INTERNAL_SERVER_ERROR, message: "the request failed".into() }),
+        Err(_) => Err(Failure::unavailable(format!("no answer within {} s", TIME_LIMIT.as_secs()))),
     }
+}
+
+/// The policy of the search page: its own style sheet and form, nothing else.
+const PAGE_POLICY: &str =
+    "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The search page: the form, and the answers when it was given a query.
+async fn search_page(State(shared): State<Arc<Shared>>, RawQuery(raw): RawQuery) -> Response {
+    let mut form = page::Form::default();
+    let (status, body) = match parameters(raw.as_deref(), SEARCH_PARAMETERS) {
+        Err(failure) => (failure.status, page::Body::Error(failure.message)),
+        Ok(pairs) => {
+            for (name, value) in pairs {
+                match name.as_str() {
+                    "q" => form.q = value,
+                    "region" => form.region = value,
+                    "since" => form.since = value,
+                    "until" => form.until = value,
+                    "sort" => form.sort_by_date = value == "date",
+                    "limit" if !value.trim().is_empty() => form.limit = Some(value),
+                    _ => {}
+                }
+            }
+            if form.q.trim().is_empty() {
+                (StatusCode::OK, page::Body::Empty)
+            } else {
+                match search_request(raw.as_deref()) {
+                    Err(failure) => (failure.status, page::Body::Error(failure.message)),
+                    Ok(request) => {
+                        let asked = request.clone();
+                        match work(shared, move |engine| engine.search(&request)).await {
+                            Ok(results) => (StatusCode::OK, page::Body::Results(results, asked)),
+                            Err(failure) => (failure.status, page::Body::Error(failure.message)),
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let headers = [
+        (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
+        (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_POLICY)),
+    ];
+    (status, headers, page::page(&form, body)).into_response()
+}
+
+async fn style() -> Response {
+    let headers = [
+        (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
+        (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+    ];
+    (headers, page::STYLE).into_response()
 }
 
 async fn search(State(shared): State<Arc<Shared>>, RawQuery(raw): RawQuery) -> Response {
@@ -238,7 +303,8 @@ fn committed(index: &Path) -> Option<u64> {
 }
 
 async fn not_found(uri: axum::http::Uri) -> Response {
-    let message = format!("nothing at {}: the API is /api/search?q=…, /api/stats and /healthz", uri.path());
+    let message =
+        format!("nothing at {}: the search page is /, the API /api/search?q=…, /api/stats and /healthz", uri.path());
     Failure { status: StatusCode::NOT_FOUND, message }.into_response()
 }
 
@@ -304,6 +370,9 @@ fn search_request(raw: Option<&str>) -> Result<SearchRequest, Failure> {
     let mut query = None;
     let mut source = None;
     for (name, value) in parameters(raw, SEARCH_PARAMETERS)? {
+        if name != "q" && value.trim().is_empty() {
+            continue; // a field of the search page left empty
+        }
         let number = |max: usize| {
             value
                 .trim()
