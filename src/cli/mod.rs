@@ -213,6 +213,7 @@ shows them all). total is exact when total_exact is true, else a lower bound (se
 
 const SERVE_HELP: &str = "\
 Endpoints (GET):
+  /                              the search page (a form; works without JavaScript)
   /api/search?q=医保钱包+使用地    the answers, as `search --json` prints them; also limit (up to 100),
                                  offset (up to 10000), since, until, region, source, sort=date,
                                  explain, no_collapse, exact
