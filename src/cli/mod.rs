@@ -168,7 +168,7 @@ enum Command {
         #[command(flatten)]
         dir: IndexDir,
     },
-    /// Serve the index over HTTP: a JSON API for programs and search pages
+    /// Serve the index over HTTP: a search page for people and a JSON API for programs
     #[command(after_help = SERVE_HELP)]
     Serve {
         /// Address to listen on (loopback by default; 0.0.0.0:7700 for every interface)
