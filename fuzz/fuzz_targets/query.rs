@@ -5,4 +5,4 @@
 #[path = "../checks.rs"]
 mod checks;
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::query(data));
+libfuzzer_sys::fuzz_target!(init: checks::warm_up(), |data: &[u8]| checks::query(data));
