@@ -1,12 +1,12 @@
 //! Searching: query words → tantivy query → best passage per article → snippets.
 
 mod bonus;
+mod checked;
 pub mod collect;
 pub mod explain;
 mod known;
 pub(crate) mod learned;
 mod maxscore;
-mod phrase;
 pub mod query;
 pub mod snippet;
 mod stats;

@@ -16,6 +16,7 @@ use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur,
 use tantivy::schema::{Field, IndexRecordOption};
 
 use super::bonus::BonusQuery;
+use super::checked::boolean;
 use super::collect::TEASER_WEIGHT;
 use super::known::{KnownTermQuery, KnownTerms};
 use super::maxscore::{Requirements, TermSet, ValueRange, WeightedTerm};
@@ -146,7 +147,7 @@ impl Scope<'_> {
 /// union would score a whole window of 4,096 documents for each passage sought).
 fn any_of(clauses: Vec<(Occur, Box<dyn Query>)>, scope: Scope) -> Box<dyn Query> {
     match scope.access {
-        Access::Scan => Box::new(BooleanQuery::new(clauses)),
+        Access::Scan => boolean(clauses),
         Access::Seek(_) => Box::new(SumQuery::new(clauses.into_iter().map(|(_, q)| q).collect(), 1)),
     }
 }
@@ -237,7 +238,7 @@ fn gram_sequence(f: &Fields, features: &Features, text: &str) -> Option<Box<dyn 
         _ => {
             let first = grams[0].position;
             let terms = grams.iter().map(|g| (g.position - first, Term::from_field_text(f.grams, &g.text))).collect();
-            Some(super::phrase::phrase(terms))
+            Some(super::checked::phrase(terms))
         }
     }
 }
@@ -245,7 +246,7 @@ fn gram_sequence(f: &Fields, features: &Features, text: &str) -> Option<Box<dyn 
 /// Every word of `words` in any field, each at `weight`.
 fn all_of(f: &Fields, words: &[String], weight: f32, scope: Scope) -> Box<dyn Query> {
     let musts = words.iter().map(|w| (Occur::Must, any_of(field_terms(f, w, weight, scope), scope)));
-    Box::new(BooleanQuery::new(musts.collect()))
+    boolean(musts.collect())
 }
 
 /// One way to satisfy a requirement of the query.
@@ -464,7 +465,7 @@ fn phrase_query(f: &Fields, features: &Features, text: &str, scope: Scope) -> Bo
     } else if let Some(first) = tokens.first().map(|t| t.position) {
         for field in scope.sides.iter().map(|side| side.text(f)) {
             let terms = tokens.iter().map(|t| (t.position - first, Term::from_field_text(field, &t.text))).collect();
-            alternatives.push((Occur::Should, super::phrase::phrase(terms)));
+            alternatives.push((Occur::Should, super::checked::phrase(terms)));
         }
     }
     // Always the union that seeks: a quoted phrase is a required clause, and the search is led
@@ -503,9 +504,9 @@ fn word_query(f: &Fields, features: &Features, w: &QueryWord, scope: Scope) -> B
 fn alternative_query(f: &Fields, features: &Features, a: &Alternative, scope: Scope) -> Box<dyn Query> {
     match a {
         Alternative::Word(w) => word_query(f, features, w, scope),
-        Alternative::AllOf(words) => Box::new(BooleanQuery::new(
-            words.iter().map(|w| (Occur::Must, word_query(f, features, w, scope))).collect(),
-        )),
+        Alternative::AllOf(words) => {
+            boolean(words.iter().map(|w| (Occur::Must, word_query(f, features, w, scope))).collect())
+        }
         Alternative::Phrase(p) => phrase_query(f, features, p, scope),
     }
 }
@@ -576,7 +577,7 @@ pub(crate) fn build(f: &Fields, features: &Features, plan: &Plan, minimum: usize
         // only exclusions: everything but them
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0))));
     }
-    Box::new(BooleanQuery::new(clauses))
+    boolean(clauses)
 }
 
 /// The cheap first pass of a ranked search ([`super::IndexHandle::search`]): every word of the

@@ -1,23 +1,34 @@
-//! Phrases: tantivy's phrase query, explained safely. tantivy's phrase explanation seeks a new
-//! scorer to the document asked about, but that scorer already stands on the first document
-//! where the phrase occurs, and seeking backwards breaks a docset's contract (a debug assertion
-//! fails; found by the `query` fuzz target with `--explain` on a quoted phrase). The document is
-//! first checked against a scorer of its own: one before the first match does not match.
+//! Queries explained safely. tantivy's boolean and phrase queries explain a document by seeking
+//! a new scorer to it, but such a scorer already stands on the first document it matches, and
+//! seeking backwards breaks a docset's contract (a debug assertion fails; found by the `query`
+//! fuzz target with `--explain`). tantivy's term and constant-score queries check first; these
+//! wrappers do the same for the others: a document before the first match does not match.
 
-use tantivy::query::{EnableScoring, Explanation, PhraseQuery, Query, Scorer, Weight};
+use tantivy::query::{BooleanQuery, EnableScoring, Explanation, Occur, PhraseQuery, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term};
 
 /// The words of `terms` at their offsets, with no words between them.
 pub(crate) fn phrase(terms: Vec<(usize, Term)>) -> Box<dyn Query> {
-    Box::new(Phrase(PhraseQuery::new_with_offset_and_slop(terms, 0)))
+    Box::new(Checked(Box::new(PhraseQuery::new_with_offset_and_slop(terms, 0))))
 }
 
-#[derive(Clone, Debug)]
-struct Phrase(PhraseQuery);
+/// tantivy's boolean query of `clauses`.
+pub(crate) fn boolean(clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+    Box::new(Checked(Box::new(BooleanQuery::new(clauses))))
+}
 
-impl Query for Phrase {
+#[derive(Debug)]
+struct Checked(Box<dyn Query>);
+
+impl Clone for Checked {
+    fn clone(&self) -> Self {
+        Checked(self.0.box_clone())
+    }
+}
+
+impl Query for Checked {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(PhraseWeight(self.0.weight(enable_scoring)?)))
+        Ok(Box::new(CheckedWeight(self.0.weight(enable_scoring)?)))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -25,9 +36,9 @@ impl Query for Phrase {
     }
 }
 
-struct PhraseWeight(Box<dyn Weight>);
+struct CheckedWeight(Box<dyn Weight>);
 
-impl Weight for PhraseWeight {
+impl Weight for CheckedWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         self.0.scorer(reader, boost)
     }
@@ -54,7 +65,7 @@ mod tests {
         let mut schema = Schema::builder();
         let body = schema.add_text_field("body", TEXT);
         let index = Index::create_in_ram(schema.build());
-        let mut writer: tantivy::IndexWriter = index.writer(15_000_000)?;
+        let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000)?;
         writer.add_document(doc!(body => "beta alpha"))?;
         writer.add_document(doc!(body => "alpha beta"))?;
         writer.commit()?;
@@ -63,6 +74,9 @@ mod tests {
         let first = tantivy::DocAddress::new(0, 0);
         assert!(q.explain(&searcher, first).is_err(), "doc 0 holds both words, not the phrase");
         assert!(q.explain(&searcher, tantivy::DocAddress::new(0, 1))?.value() > 0.0);
+        // a union whose first match is after the document asked about
+        let either = boolean(vec![(Occur::Should, q.box_clone()), (Occur::Should, q)]);
+        assert!(either.explain(&searcher, first).is_err());
         Ok(())
     }
 }
