@@ -219,3 +219,31 @@ fn the_search_page_works_without_javascript_and_shows_page_text_as_text() {
     assert_eq!(status, 200);
     assert!(head.contains("text/css") && css.contains("mark"), "{head}");
 }
+
+#[test]
+fn two_servers_over_one_folder_answer_from_the_same_new_commit() {
+    let dir = indexed();
+    let d = dir.path();
+    let servers = [Server::start(d, "idx"), Server::start(d, "idx")];
+    let asked = "/api/search?q=%E5%90%AC%E8%AF%81%E4%BC%9A"; // 听证会
+    for server in &servers {
+        assert_eq!(server.get(asked).2["total"], 0);
+    }
+    std::fs::write(d.join("corpus/new.txt"), text_page("工伤认定听证会怎么申请", "2025-08-01", &["对工伤认定有异议的，可以申请听证会。"]))
+        .unwrap();
+    let o = baoxian(d, &["index", "--index", "idx", "corpus"]);
+    assert_eq!(o.status.code(), Some(0));
+    for server in &servers {
+        let (status, json) = server.until(asked, |s, j| s == 200 && j["total"].as_u64() > Some(0));
+        assert_eq!((status, &json["hits"][0]["title"]), (200, &serde_json::json!("工伤认定听证会怎么申请")), "{json}");
+    }
+    // a copy of the folder (as rsync makes on another machine) is served the same
+    let copy = d.join("copy");
+    std::fs::create_dir(&copy).unwrap();
+    for entry in std::fs::read_dir(d.join("idx")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, copy.join(path.file_name().unwrap())).unwrap();
+    }
+    let third = Server::start(d, "copy");
+    assert_eq!(third.get(asked).2["hits"][0]["title"], "工伤认定听证会怎么申请");
+}
