@@ -229,8 +229,11 @@ fn two_servers_over_one_folder_answer_from_the_same_new_commit() {
     for server in &servers {
         assert_eq!(server.get(asked).2["total"], 0);
     }
-    std::fs::write(d.join("corpus/new.txt"), text_page("工伤认定听证会怎么申请", "2025-08-01", &["对工伤认定有异议的，可以申请听证会。"]))
-        .unwrap();
+    std::fs::write(
+        d.join("corpus/new.txt"),
+        text_page("工伤认定听证会怎么申请", "2025-08-01", &["对工伤认定有异议的，可以申请听证会。"]),
+    )
+    .unwrap();
     let o = baoxian(d, &["index", "--index", "idx", "corpus"]);
     assert_eq!(o.status.code(), Some(0));
     for server in &servers {
@@ -246,4 +249,21 @@ fn two_servers_over_one_folder_answer_from_the_same_new_commit() {
     }
     let third = Server::start(d, "copy");
     assert_eq!(third.get(asked).2["hits"][0]["title"], "工伤认定听证会怎么申请");
+    // the next copy replaces it whole (renamed into place): served without a restart
+    std::fs::write(
+        d.join("corpus/more.txt"),
+        text_page("听证会的通知书多久送达", "2025-08-02", &["听证会举行七日前送达。"]),
+    )
+    .unwrap();
+    let o = baoxian(d, &["index", "--index", "idx", "corpus"]);
+    assert_eq!(o.status.code(), Some(0));
+    std::fs::create_dir(d.join("copy.new")).unwrap();
+    for entry in std::fs::read_dir(d.join("idx")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, d.join("copy.new").join(path.file_name().unwrap())).unwrap();
+    }
+    std::fs::rename(d.join("copy"), d.join("copy.old")).unwrap();
+    std::fs::rename(d.join("copy.new"), d.join("copy")).unwrap();
+    let (status, json) = third.until(asked, |s, j| s == 200 && j["total"].as_u64() == Some(2));
+    assert_eq!((status, json["total"].as_u64()), (200, Some(2)), "{json}");
 }
