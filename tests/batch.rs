@@ -4,20 +4,11 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{generated_pages, text_page};
+use common::{baoxian, command, generated_pages, text_page};
 use serde_json::Value;
-
-fn baoxian(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_baoxian"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("BAOXIAN_INDEX")
-        .output()
-        .unwrap()
-}
 
 /// `baoxian index --json ARGS…` with the index in `idx`: exit code and summary.
 fn index(cwd: &Path, args: &[&str]) -> (Option<i32>, Value) {
@@ -172,9 +163,8 @@ fn size_limit_and_skipped_files_do_not_fail_the_run() {
 
 /// Starts `baoxian index` on `corpus` into `idx` and waits until its work is well under way.
 fn start_long_run(d: &Path) -> std::process::Child {
-    let child = Command::new(env!("CARGO_BIN_EXE_baoxian"))
+    let child = command(d)
         .args(["index", "corpus", "--index", "idx", "--json"])
-        .current_dir(d)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -108,9 +108,8 @@ fn a_question_typed_into_the_search_page_lists_its_answers() {
     let o = common::baoxian(dir.path(), &["index", "--index", "idx", "corpus"]);
     assert_eq!(o.status.code(), Some(0));
 
-    let mut server = Command::new(env!("CARGO_BIN_EXE_baoxian"))
+    let mut server = common::command(dir.path())
         .args(["serve", "--index", "idx", "--addr", "127.0.0.1:0"])
-        .current_dir(dir.path())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();

@@ -3,20 +3,10 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use common::{copy_corpus, text_page};
+use common::{baoxian, command, copy_corpus, text_page};
 use serde_json::Value;
-
-fn baoxian(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_baoxian"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("BAOXIAN_INDEX")
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run baoxian")
-}
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -253,12 +243,7 @@ fn full_rebuild_keeps_only_the_given_paths() {
 fn index_dir_comes_from_the_environment() {
     let dir = tempfile::tempdir().unwrap();
     copy_corpus(&dir.path().join("corpus"));
-    let o = Command::new(env!("CARGO_BIN_EXE_baoxian"))
-        .args(["index", "corpus"])
-        .current_dir(dir.path())
-        .env("BAOXIAN_INDEX", "from-env")
-        .output()
-        .unwrap();
+    let o = command(dir.path()).args(["index", "corpus"]).env("BAOXIAN_INDEX", "from-env").output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(dir.path().join("from-env/meta.json").is_file());
     assert!(!dir.path().join("index").exists());
@@ -326,14 +311,7 @@ fn a_reader_that_stops_early_ends_the_command_quietly() {
     copy_corpus(&dir.path().join("corpus"));
     assert!(baoxian(dir.path(), &["index"]).status.success());
     for args in [&["search", "--limit", "50", "医保"][..], &["search", "--json", "医保"], &["stats"]] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_baoxian"))
-            .args(args)
-            .current_dir(dir.path())
-            .env_remove("BAOXIAN_INDEX")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = command(dir.path()).args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
         drop(child.stdout.take());
         let out = child.wait_with_output().unwrap();
         assert!(out.status.success(), "{args:?}: {:?} {}", out.status, stderr(&out));

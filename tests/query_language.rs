@@ -4,7 +4,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use baoxian::search::Sort;
 use baoxian::{Date, Engine, IndexOptions, SearchRequest, SearchResults};
@@ -188,11 +187,7 @@ const HOSTILE: &[&str] = &[
 fn hostile_queries_never_crash_the_command() {
     let dir = tempfile::tempdir().unwrap();
     common::copy_corpus(&dir.path().join("corpus"));
-    let build = Command::new(env!("CARGO_BIN_EXE_baoxian"))
-        .args(["index", "--index", "idx", "corpus"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let build = common::command(dir.path()).args(["index", "--index", "idx", "corpus"]).output().unwrap();
     assert!(build.status.success());
     let long = "医保断缴后再补缴多久能用".repeat(170); // over 2,000 characters
     let mut queries: Vec<String> = HOSTILE.iter().map(|s| s.to_string()).collect();
@@ -203,7 +198,7 @@ fn hostile_queries_never_crash_the_command() {
             args.extend_from_slice(extra);
             args.push("--");
             args.push(q);
-            let o = Command::new(env!("CARGO_BIN_EXE_baoxian")).args(&args).current_dir(dir.path()).output().unwrap();
+            let o = common::command(dir.path()).args(&args).output().unwrap();
             let err = String::from_utf8_lossy(&o.stderr);
             assert!(matches!(o.status.code(), Some(0 | 2)), "{q:?} exited {:?}: {err}", o.status.code());
             assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{q:?} panicked: {err}");

@@ -19,10 +19,8 @@ struct Server {
 
 impl Server {
     fn start(cwd: &Path, index: &str) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_baoxian"))
+        let mut child = common::command(cwd)
             .args(["serve", "--index", index, "--addr", "127.0.0.1:0"])
-            .current_dir(cwd)
-            .env_remove("BAOXIAN_INDEX")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

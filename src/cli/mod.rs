@@ -93,18 +93,16 @@ enum Command {
         /// Print the summary as one JSON document
         #[arg(long)]
         json: bool,
-        /// Memory budget of the index writer, in MB. Peak memory does not grow with the corpus:
-        /// a 100k-article build peaks at about 340 MB at the default, in the merges that follow
-        /// the batch (a smaller budget makes smaller segments, which the batch merges as it goes:
-        /// 300 MB at 64)
+        /// Memory budget of the index writer, in MB. Peak memory does not grow with the corpus;
+        /// a large build peaks in the merges that follow the batch, above this budget (see
+        /// BENCHMARKS.md)
         #[arg(long, value_name = "MB", default_value_t = 128)]
         memory: usize,
         /// Skip files larger than this (bytes, or with a K, M or G suffix)
         #[arg(long, value_name = "SIZE", default_value = "8M", value_parser = parse_size)]
         max_file_size: u64,
         /// Leave the segments as the batch wrote them: by default the small segments are merged
-        /// into a few large ones afterwards (a 100k-article build: 14 segments into 4 in about
-        /// 3.5 s; searches then answer 6-20% sooner)
+        /// into a few large ones afterwards, which makes the run longer and searches faster
         #[arg(long)]
         no_merge: bool,
         /// Follow symbolic links wherever they lead (by default only links that lead to places

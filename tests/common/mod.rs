@@ -74,14 +74,17 @@ pub fn generated_pages_in(dir: &Path, n: usize, seed: u64, places: &[&str]) {
     }
 }
 
-/// Runs the real `baoxian` binary in `cwd` (with no index from the environment).
+/// The real `baoxian` binary, to be run in `cwd` with no index or colour setting from the
+/// environment (for runs that need more than [`baoxian`]: a child to signal, an environment).
+pub fn command(cwd: &Path) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_baoxian"));
+    command.current_dir(cwd).env_remove("BAOXIAN_INDEX").env_remove("NO_COLOR");
+    command
+}
+
+/// Runs the real `baoxian` binary in `cwd` (see [`command`]) and waits for it.
 pub fn baoxian(cwd: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_baoxian"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("BAOXIAN_INDEX")
-        .output()
-        .unwrap()
+    command(cwd).args(args).output().unwrap()
 }
 
 /// `baoxian ARGS… --json` in `cwd`: exit code and the JSON document printed (panics, showing
