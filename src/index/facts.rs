@@ -47,7 +47,7 @@ impl Facts {
             if wanted.is_empty() {
                 continue;
             }
-            let dates = segment.fast_fields().u64("date")?;
+            let dates = segment.fast_fields().u64(super::schema::column::DATE)?;
             for (&doc, &i) in wanted {
                 facts[i].date = dates.first(doc);
             }

@@ -6,6 +6,20 @@ use tantivy::schema::{FAST, Field, IndexRecordOption, NumericOptions, STORED, Sc
 
 use crate::analysis::{GRAM_TOKENIZER, INDEX_TOKENIZER};
 
+/// The names of the fast columns, as searches and batches open them (`fast_fields().u64(…)`).
+pub(crate) mod column {
+    pub(crate) const RECORD: &str = "record";
+    pub(crate) const HASH: &str = "hash";
+    pub(crate) const MTIME: &str = "mtime";
+    pub(crate) const SIZE: &str = "size";
+    pub(crate) const DATE: &str = "date";
+    pub(crate) const GROUP: &str = "group";
+    pub(crate) const TITLE_HASH: &str = "title_hash";
+    pub(crate) const IS_TEASER: &str = "is_teaser";
+    pub(crate) const SIMHASH: &str = "simhash";
+    pub(crate) const SIMHASH2: &str = "simhash2";
+}
+
 /// Values of the `kind` field.
 pub mod kind {
     pub const PASSAGE: &str = "article";
@@ -87,14 +101,15 @@ pub fn build() -> (Schema, Fields) {
             .set_index_option(IndexRecordOption::Basic)
             .set_fieldnorms(false),
     );
+    use column::*;
     let fields = Fields {
         kind: b.add_text_field("kind", exact.clone().set_stored()),
         file: b.add_text_field("file", exact.clone().set_stored()),
-        record: b.add_text_field("record", exact.clone().set_fast("raw")),
+        record: b.add_text_field(RECORD, exact.clone().set_fast("raw")),
         // read per file record from its column, never searched: not indexed
-        hash: b.add_text_field("hash", TextOptions::default().set_fast("raw")),
-        mtime: b.add_u64_field("mtime", FAST),
-        size: b.add_u64_field("size", FAST),
+        hash: b.add_text_field(HASH, TextOptions::default().set_fast("raw")),
+        mtime: b.add_u64_field(MTIME, FAST),
+        size: b.add_u64_field(SIZE, FAST),
         // Title and heading need no positions: an exact sequence there is found on `grams`.
         title: b.add_text_field("title", no_positions.clone()),
         section: b.add_text_field("section", no_positions.clone()),
@@ -114,13 +129,13 @@ pub fn build() -> (Schema, Fields) {
         category: b.add_text_field("category", exact.clone().set_stored()),
         region: b.add_text_field("region", exact.clone().set_stored()),
         // searched by range, never scored: no field norms
-        date: b.add_u64_field("date", NumericOptions::default().set_indexed().set_fast().set_stored()),
+        date: b.add_u64_field(DATE, NumericOptions::default().set_indexed().set_fast().set_stored()),
         section_no: b.add_u64_field("section_no", STORED),
-        group: b.add_u64_field("group", FAST),
-        title_hash: b.add_u64_field("title_hash", FAST),
-        is_teaser: b.add_u64_field("is_teaser", FAST),
-        simhash: b.add_u64_field("simhash", FAST),
-        simhash2: b.add_u64_field("simhash2", FAST),
+        group: b.add_u64_field(GROUP, FAST),
+        title_hash: b.add_u64_field(TITLE_HASH, FAST),
+        is_teaser: b.add_u64_field(IS_TEASER, FAST),
+        simhash: b.add_u64_field(SIMHASH, FAST),
+        simhash2: b.add_u64_field(SIMHASH2, FAST),
     };
     (b.build(), fields)
 }

@@ -598,10 +598,10 @@ impl Collector for FileRecords {
         let ff = reader.fast_fields();
         Ok(SegmentFileRecords {
             segment,
-            record: ff.str("record")?,
-            hash: ff.str("hash")?,
-            size: ff.u64("size")?,
-            mtime: ff.u64("mtime")?,
+            record: ff.str(schema::column::RECORD)?,
+            hash: ff.str(schema::column::HASH)?,
+            size: ff.u64(schema::column::SIZE)?,
+            mtime: ff.u64(schema::column::MTIME)?,
             found: Vec::new(),
         })
     }

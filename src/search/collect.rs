@@ -9,6 +9,7 @@ use tantivy::columnar::Column;
 use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query};
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED};
 
+use crate::index::schema::column;
 use crate::index::simhash::{bands, near};
 
 /// A teaser's score is multiplied by this: a full article with the same strength of match wins.
@@ -84,11 +85,11 @@ impl Collector for BestPassagePerArticle {
         let ff = reader.fast_fields();
         Ok(SegmentGroups {
             segment,
-            group: ff.u64("group")?,
-            title_hash: ff.u64("title_hash")?,
-            is_teaser: ff.u64("is_teaser")?,
-            date: ff.u64("date")?,
-            simhash: [ff.u64("simhash")?, ff.u64("simhash2")?],
+            group: ff.u64(column::GROUP)?,
+            title_hash: ff.u64(column::TITLE_HASH)?,
+            is_teaser: ff.u64(column::IS_TEASER)?,
+            date: ff.u64(column::DATE)?,
+            simhash: [ff.u64(column::SIMHASH)?, ff.u64(column::SIMHASH2)?],
             best: KeyMap::default(),
         })
     }
@@ -182,7 +183,7 @@ pub fn rescore(
         let (Some(sides), Some(column)) = (by_segment.get_mut(ord), is_teaser.get_mut(ord)) else { continue };
         let column = match column {
             Some(column) => column,
-            None => column.insert(searcher.segment_reader(a.segment_ord).fast_fields().u64("is_teaser")?),
+            None => column.insert(searcher.segment_reader(a.segment_ord).fast_fields().u64(column::IS_TEASER)?),
         };
         let side = usize::from(column.first(a.doc_id) == Some(1));
         sides[side].push(a.doc_id);
