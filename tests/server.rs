@@ -77,6 +77,22 @@ impl Drop for Server {
     }
 }
 
+/// Writes a page into `d/corpus` and indexes the folder into `d/idx`, as a cron job would.
+fn publish(d: &Path, file: &str, title: &str, answer: &str) {
+    std::fs::write(d.join("corpus").join(file), text_page(title, "2025-08-01", &[answer])).unwrap();
+    let o = baoxian(d, &["index", "--index", "idx", "corpus"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// A copy of an index folder, as rsync makes on another machine.
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+    }
+}
+
 fn indexed() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_corpus(&dir.path().join("corpus"));
@@ -156,13 +172,7 @@ fn an_index_that_appears_or_changes_is_served_without_a_restart() {
     assert_eq!((status, json["articles"].as_u64()), (200, Some(6)), "{json}");
 
     // a commit of another process is searched within a second or two
-    std::fs::write(
-        d.join("corpus/new.txt"),
-        text_page("生育津贴申领指南", "2025-08-01", &["生育津贴由用人单位代为申领。"]),
-    )
-    .unwrap();
-    let o = baoxian(d, &["index", "--index", "idx", "corpus"]);
-    assert_eq!(o.status.code(), Some(0));
+    publish(d, "new.txt", "生育津贴申领指南", "生育津贴由用人单位代为申领。");
     let started = Instant::now();
     let (status, json) = server
         .until("/api/search?q=%E7%94%9F%E8%82%B2%E6%B4%A5%E8%B4%B4", |s, j| s == 200 && j["total"].as_u64() > Some(0));
@@ -227,39 +237,18 @@ fn two_servers_over_one_folder_answer_from_the_same_new_commit() {
     for server in &servers {
         assert_eq!(server.get(asked).2["total"], 0);
     }
-    std::fs::write(
-        d.join("corpus/new.txt"),
-        text_page("工伤认定听证会怎么申请", "2025-08-01", &["对工伤认定有异议的，可以申请听证会。"]),
-    )
-    .unwrap();
-    let o = baoxian(d, &["index", "--index", "idx", "corpus"]);
-    assert_eq!(o.status.code(), Some(0));
+    publish(d, "new.txt", "工伤认定听证会怎么申请", "对工伤认定有异议的，可以申请听证会。");
     for server in &servers {
         let (status, json) = server.until(asked, |s, j| s == 200 && j["total"].as_u64() > Some(0));
         assert_eq!((status, &json["hits"][0]["title"]), (200, &serde_json::json!("工伤认定听证会怎么申请")), "{json}");
     }
     // a copy of the folder (as rsync makes on another machine) is served the same
-    let copy = d.join("copy");
-    std::fs::create_dir(&copy).unwrap();
-    for entry in std::fs::read_dir(d.join("idx")).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, copy.join(path.file_name().unwrap())).unwrap();
-    }
+    copy_folder(&d.join("idx"), &d.join("copy"));
     let third = Server::start(d, "copy");
     assert_eq!(third.get(asked).2["hits"][0]["title"], "工伤认定听证会怎么申请");
     // the next copy replaces it whole (renamed into place): served without a restart
-    std::fs::write(
-        d.join("corpus/more.txt"),
-        text_page("听证会的通知书多久送达", "2025-08-02", &["听证会举行七日前送达。"]),
-    )
-    .unwrap();
-    let o = baoxian(d, &["index", "--index", "idx", "corpus"]);
-    assert_eq!(o.status.code(), Some(0));
-    std::fs::create_dir(d.join("copy.new")).unwrap();
-    for entry in std::fs::read_dir(d.join("idx")).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, d.join("copy.new").join(path.file_name().unwrap())).unwrap();
-    }
+    publish(d, "more.txt", "听证会的通知书多久送达", "听证会举行七日前送达。");
+    copy_folder(&d.join("idx"), &d.join("copy.new"));
     std::fs::rename(d.join("copy"), d.join("copy.old")).unwrap();
     std::fs::rename(d.join("copy.new"), d.join("copy")).unwrap();
     let (status, json) = third.until(asked, |s, j| s == 200 && j["total"].as_u64() == Some(2));
