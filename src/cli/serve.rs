@@ -217,7 +217,7 @@ async fn search_page(State(shared): State<Arc<Shared>>, RawQuery(raw): RawQuery)
     let (status, body) = match parameters(raw.as_deref(), SEARCH_PARAMETERS) {
         Err(failure) => (failure.status, page::Body::Error(failure.message)),
         Ok(pairs) => {
-            for (name, value) in pairs {
+            for (name, value) in pairs.iter().cloned() {
                 match name.as_str() {
                     "q" => form.q = value,
                     "region" => form.region = value,
@@ -231,7 +231,7 @@ async fn search_page(State(shared): State<Arc<Shared>>, RawQuery(raw): RawQuery)
             if form.q.trim().is_empty() {
                 (StatusCode::OK, page::Body::Empty)
             } else {
-                match search_request(raw.as_deref()) {
+                match request_of(pairs) {
                     Err(failure) => (failure.status, page::Body::Error(failure.message)),
                     Ok(request) => {
                         let asked = request.clone();
@@ -366,10 +366,15 @@ const SEARCH_PARAMETERS: &[&str] =
 /// A search request from the query string of `/api/search`; the messages are the command
 /// line's.
 fn search_request(raw: Option<&str>) -> Result<SearchRequest, Failure> {
+    request_of(parameters(raw, SEARCH_PARAMETERS)?)
+}
+
+/// A search request from the decoded parameters of `/api/search` or the search page.
+fn request_of(pairs: Vec<(String, String)>) -> Result<SearchRequest, Failure> {
     let mut request = SearchRequest { limit: 10, ..SearchRequest::new("") };
     let mut query = None;
     let mut source = None;
-    for (name, value) in parameters(raw, SEARCH_PARAMETERS)? {
+    for (name, value) in pairs {
         if name != "q" && value.trim().is_empty() {
             continue; // a field of the search page left empty
         }

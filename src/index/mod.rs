@@ -236,8 +236,8 @@ impl IndexHandle {
     /// of the files it manages in memory, per opened index, and writes all of it back whenever
     /// it adds or removes a file; a list held since this handle was opened would drop the files
     /// other writers added since (the merged segments of [`Self::compact`]), which would then
-    /// never be removed (found by the test of merged batches: a long-lived `Engine` left the
-    /// merged segment of each batch behind). The handle's own index only reads.
+    /// never be removed (a long-lived `Engine` would leave the merged segment of each batch
+    /// behind). The handle's own index only reads.
     fn writing_index(&self) -> Result<Index> {
         if self.in_memory {
             return Ok(self.index.clone()); // one list, shared by the clones

@@ -1,7 +1,6 @@
 //! Queries explained safely. tantivy's boolean and phrase queries explain a document by seeking
 //! a new scorer to it, but such a scorer already stands on the first document it matches, and
-//! seeking backwards breaks a docset's contract (a debug assertion fails; found by the `query`
-//! fuzz target with `--explain`). tantivy's term and constant-score queries check first; these
+//! seeking backwards breaks a docset's contract (a debug assertion in tantivy fails). tantivy's term and constant-score queries check first; these
 //! wrappers do the same for the others: a document before the first match does not match.
 
 use tantivy::query::{BooleanQuery, EnableScoring, Explanation, Occur, PhraseQuery, Query, Scorer, Weight};
