@@ -16,7 +16,7 @@ mod common;
 
 use std::sync::OnceLock;
 
-use baoxian::analysis::{GramTokenizer, Granularity, ZhTokenizer, normalize};
+use baoxian::lab::{GramTokenizer, Granularity, ZhTokenizer, normalize};
 use baoxian::{Engine, IndexOptions, SearchRequest};
 use divan::counter::BytesCount;
 use divan::{Bencher, black_box};
@@ -36,7 +36,7 @@ mod tokenize {
     /// Index side: search mode, every token with offsets into the original text.
     #[divan::bench]
     fn page_search_mode(b: Bencher) {
-        baoxian::analysis::jieba(); // the dictionary is built once per process, not measured
+        baoxian::lab::jieba(); // the dictionary is built once per process, not measured
         let t = ZhTokenizer::new(Granularity::Search);
         b.counter(BytesCount::of_str(PAGE)).bench(|| t.tokens(black_box(PAGE)));
     }
@@ -44,7 +44,7 @@ mod tokenize {
     /// Query side: precise mode on a whole question.
     #[divan::bench]
     fn query_precise_mode(b: Bencher) {
-        baoxian::analysis::jieba();
+        baoxian::lab::jieba();
         let t = ZhTokenizer::new(Granularity::Precise);
         b.counter(BytesCount::of_str(QUERY)).bench(|| t.tokens(black_box(QUERY)));
     }
@@ -63,13 +63,13 @@ mod text {
     /// Traditional to simplified, width and case folding of a whole page.
     #[divan::bench]
     fn normalize_page(b: Bencher) {
-        b.counter(BytesCount::of_str(PAGE)).bench(|| normalize::normalize(black_box(PAGE)));
+        b.counter(BytesCount::of_str(PAGE)).bench(|| normalize(black_box(PAGE)));
     }
 
     /// The 128-bit near-duplicate fingerprint of a page.
     #[divan::bench]
     fn fingerprint_page(b: Bencher) {
-        b.counter(BytesCount::of_str(PAGE)).bench(|| baoxian::index::simhash::simhash(black_box(PAGE)));
+        b.counter(BytesCount::of_str(PAGE)).bench(|| baoxian::lab::simhash(black_box(PAGE)));
     }
 }
 

@@ -4,8 +4,8 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use baoxian::analysis::Features;
-use baoxian::search::Sort;
+use baoxian::Sort;
+use baoxian::lab::Features;
 use baoxian::{Engine, IndexOptions, SearchRequest};
 
 /// Arbitrary bytes as a saved page: the first byte picks the file name (`.html`, `.txt`, no
@@ -18,7 +18,7 @@ pub fn parse_page(data: &[u8]) {
         1 => "page.txt",
         _ => "page",
     };
-    if let Ok(article) = baoxian::ingest::parse_file(Path::new(name), bytes) {
+    if let Ok(article) = baoxian::parse_file(Path::new(name), bytes) {
         assert!(!article.title.trim().is_empty(), "an article without a title");
     }
 }
@@ -32,7 +32,7 @@ pub fn snippet(data: &[u8]) {
     let mut parts = text.split('\0');
     let passage = parts.next().unwrap_or_default();
     let terms: Vec<String> = parts.filter(|t| !t.is_empty()).map(str::to_string).collect();
-    let snippet = baoxian::search::snippet::snippet(passage, &terms, usize::from(length) * 4, &Features::default());
+    let snippet = baoxian::lab::snippet(passage, &terms, usize::from(length) * 4, &Features::default());
     let chars = snippet.text.chars().count();
     let mut end = 0;
     for &(s, e) in &snippet.highlights {

@@ -1,8 +1,20 @@
 //! The data model: what ingestion extracts from one page, independent of its format.
 
 use std::fmt;
+use std::sync::LazyLock;
 
+use regex::Regex;
 use serde::{Serialize, Serializer};
+
+static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+        (?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})
+      | (?P<y2>\d{4})\s*年\s*(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日
+      | (?:^|[^\d])(?P<y3>\d{2})\s*年\s*(?P<m3>\d{1,2})\s*月\s*(?P<d3>\d{1,2})\s*日",
+    )
+    .expect("static regex")
+});
 
 /// A calendar date (the publication day of an article or teaser).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -36,6 +48,22 @@ impl Date {
         let year = u16::try_from(n / 10_000).ok()?;
         Date::new(year, ((n / 100) % 100) as u8, (n % 100) as u8)
     }
+
+    /// The first valid date in `text`, in any of the forms 2025-07-31, 2025/07/31, 2025.07.31,
+    /// 2025年7月31日 and 25年7月31日 (read as 2025).
+    pub fn find(text: &str) -> Option<Date> {
+        DATE_RE.captures_iter(text).find_map(|c| {
+            let (y, m, d) = if let Some(y) = c.name("y") {
+                (y.as_str().parse::<u16>().ok()?, c.name("m")?, c.name("d")?)
+            } else if let Some(y) = c.name("y2") {
+                (y.as_str().parse::<u16>().ok()?, c.name("m2")?, c.name("d2")?)
+            } else {
+                let y = c.name("y3")?.as_str().parse::<u16>().ok()?;
+                (2000 + y, c.name("m3")?, c.name("d3")?)
+            };
+            Date::new(y, m.as_str().parse().ok()?, d.as_str().parse().ok()?)
+        })
+    }
 }
 
 impl fmt::Display for Date {
@@ -67,7 +95,7 @@ pub struct Teaser {
     pub date: Option<Date>,
     pub category: Option<String>,
     pub url: Option<String>,
-    /// Region tags (`安徽省`, `安徽省/宿州市`), see [`crate::ingest::region`].
+    /// Region tags (`安徽省`, `安徽省/宿州市`), the provinces and cities the text names.
     pub regions: Vec<String>,
 }
 
@@ -81,13 +109,25 @@ pub struct Article {
     pub category: Option<String>,
     pub sections: Vec<Section>,
     pub teasers: Vec<Teaser>,
-    /// Region tags (`安徽省`, `安徽省/宿州市`), see [`crate::ingest::region`].
+    /// Region tags (`安徽省`, `安徽省/宿州市`), the provinces and cities the text names.
     pub regions: Vec<String>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_in_every_form_people_write() {
+        let d = Date::new(2025, 7, 31);
+        assert_eq!(Date::find("2025-07-31 13:09:37社保网"), d);
+        assert_eq!(Date::find("发布时间：2025/07/31"), d);
+        assert_eq!(Date::find("2025年7月31日 来源：人社局"), d);
+        assert_eq!(Date::find("(25年7月31日)"), d);
+        assert_eq!(Date::find("2025.7.31"), d);
+        assert_eq!(Date::find("电话 2025-13-45 不是日期"), None);
+        assert_eq!(Date::find("缴费12333"), None);
+    }
 
     #[test]
     fn dates_are_checked_and_round_trip() {

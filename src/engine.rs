@@ -3,11 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::analysis::Features;
+use crate::api::{IndexOptions, IndexReport, Progress, SearchRequest, SearchResults, Stats};
 use crate::error::Result;
 use crate::index::IndexHandle;
-use crate::index::stats::Stats;
-use crate::index::sync::{IndexOptions, IndexReport, Progress};
-use crate::search::{SearchRequest, SearchResults};
 
 /// A baoxian index, opened for searching and updating.
 ///

@@ -1,17 +1,23 @@
 #![doc = include_str!("../README.md")]
 
-pub mod analysis;
-pub mod article;
+mod analysis;
+mod api;
+mod article;
 mod engine;
 mod error;
+#[cfg(feature = "lab")]
 pub mod eval;
-pub mod index;
-pub mod ingest;
-pub mod search;
+mod index;
+mod ingest;
+#[cfg(feature = "lab")]
+pub mod lab;
+mod search;
 
+pub use api::{
+    Answer, DEFAULT_MAX_FILE_SIZE, Duplicate, Explanation, FileIssue, IndexOptions, IndexReport, Kind, Merged, Part,
+    Phase, Progress, SearchRequest, SearchResults, Sort, Stats,
+};
 pub use article::{Article, Date, Section, Teaser};
 pub use engine::Engine;
 pub use error::{Error, Result};
-pub use index::stats::Stats;
-pub use index::sync::{Duplicate, FileIssue, IndexOptions, IndexReport, Merged, Phase, Progress};
-pub use search::{Answer, Kind, SearchRequest, SearchResults};
+pub use ingest::{PageProblem, parse_file};

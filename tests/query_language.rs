@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use baoxian::search::Sort;
+use baoxian::Sort;
 use baoxian::{Date, Engine, IndexOptions, SearchRequest, SearchResults};
 
 fn page(title: &str, date: &str, source: &str, body: &str) -> String {
@@ -259,7 +259,7 @@ fn gazetteer_covers_an_independent_list_of_cities() {
         }
         let Some(province) = province_of.get(*province_code) else { continue };
         checked += 1;
-        let tags = baoxian::ingest::region::tag(&format!("{name}医保怎么报销"), &[], "");
+        let tags = baoxian::lab::region_tags(&format!("{name}医保怎么报销"), &[], "");
         if !tags.iter().any(|t| t.starts_with(province.as_str()) && t.ends_with(name)) {
             missing.push(format!("{province} {name}: {tags:?}"));
         }

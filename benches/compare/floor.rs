@@ -28,8 +28,8 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use baoxian::analysis::{Features, GramTokenizer, Granularity, ZhTokenizer};
-use baoxian::index::schema;
+use baoxian::lab::schema;
+use baoxian::lab::{Features, GramTokenizer, Granularity, ZhTokenizer};
 use clap::{Parser, ValueEnum};
 use rayon::prelude::*;
 use tantivy::schema::{Field, FieldEntry, FieldType, OwnedValue, STORED, Schema, Value};
@@ -62,7 +62,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     let (real, f) = schema::build();
     let features = Features::default();
-    baoxian::analysis::expect_text(&features, u64::MAX);
+    baoxian::lab::expect_text(&features, u64::MAX);
 
     let mut paths: Vec<PathBuf> = walkdir::WalkDir::new(&args.pages)
         .into_iter()
@@ -79,7 +79,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .par_iter()
         .filter_map(|p| {
             let content = std::fs::read(p).ok()?;
-            let docs = baoxian::index::sync::file_documents(f, p, &content).ok()?;
+            let docs = baoxian::lab::file_documents(f, p, &content).ok()?;
             Some((content.len() as u64, docs))
         })
         .collect();
@@ -150,10 +150,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let _ = std::fs::remove_dir_all(&args.out);
     std::fs::create_dir_all(&args.out)?;
     // the build's settings, tokenizers and writer (threads, budget, merge policy)
-    let index = Index::builder().schema(schema).settings(baoxian::index::settings()).create_in_dir(&args.out)?;
-    baoxian::index::register_tokenizers(&index, features);
+    let index = Index::builder().schema(schema).settings(baoxian::lab::settings()).create_in_dir(&args.out)?;
+    baoxian::lab::register_tokenizers(&index, features);
     let started = Instant::now();
-    let mut writer = baoxian::index::batch_writer(&index, args.memory)?;
+    let mut writer = baoxian::lab::batch_writer(&index, args.memory)?;
     for doc in docs {
         writer.add_document(doc)?;
     }

@@ -4,6 +4,7 @@
 pub mod grams;
 pub mod lookup;
 pub mod normalize;
+pub mod region;
 pub mod synonyms;
 pub mod tokenizer;
 

@@ -36,6 +36,7 @@ pub struct ZhTokenizer {
 
 impl ZhTokenizer {
     /// The tokenizer of the product (every feature on).
+    #[cfg(any(test, feature = "lab"))]
     pub fn new(granularity: Granularity) -> Self {
         Self::with_features(granularity, Features::default())
     }

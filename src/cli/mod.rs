@@ -32,8 +32,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use baoxian::search::Sort;
-use baoxian::{Date, Engine, Error, IndexOptions, IndexReport, SearchRequest};
+use baoxian::{Date, Engine, Error, IndexOptions, IndexReport, SearchRequest, SearchResults, Sort};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const DEFAULT_INDEX: &str = "index";
@@ -128,7 +127,7 @@ enum Command {
         #[arg(long, default_value_t = 0, value_name = "N", value_parser = at_most(0, SearchRequest::MAX_OFFSET))]
         offset: usize,
         /// Snippet length in characters (up to 10000)
-        #[arg(long, default_value_t = baoxian::search::snippet::DEFAULT_CHARS, value_name = "CHARS",
+        #[arg(long, default_value_t = baoxian::SearchRequest::DEFAULT_SNIPPET_CHARS, value_name = "CHARS",
               value_parser = at_most(1, SearchRequest::MAX_SNIPPET_CHARS))]
         snippet_len: usize,
         /// Only answers published on or after this day (2025-01-31, 2025/1/31, 2025年1月31日)
@@ -312,7 +311,7 @@ fn dispatch(command: Command) -> Result<ExitCode, Error> {
                 explain,
                 exact,
             };
-            let results = engine.search(&request)?;
+            let results = search(&engine, &request)?;
             for note in results.notes.iter().chain(&results.relaxed) {
                 eprintln!("baoxian: note: {note}");
             }
@@ -352,12 +351,43 @@ fn build(engine: &Engine, paths: &[PathBuf], options: &IndexOptions, quiet: bool
     if let Some(line) = line {
         line.clear();
     }
-    report
+    let mut report = report?;
+    for d in &mut report.duplicate_files {
+        d.path = relative(&d.path);
+        d.same_as = relative(&d.same_as);
+    }
+    for issue in report.skipped.iter_mut().chain(&mut report.failed) {
+        issue.path = relative(&issue.path);
+    }
+    for warning in &mut report.warnings {
+        *warning = relative(warning);
+    }
+    Ok(report)
+}
+
+/// Ranked answers, their paths shown as every path of the command line is ([`relative`]).
+pub(crate) fn search(engine: &Engine, request: &SearchRequest) -> Result<SearchResults, Error> {
+    let mut results = engine.search(request)?;
+    for hit in &mut results.hits {
+        hit.path = relative(&hit.path);
+    }
+    Ok(results)
+}
+
+/// A path the library reports (absolute), or a message that starts with one, as people typed
+/// it: relative to the working directory when it lies below it.
+fn relative(text: &str) -> String {
+    let cwd = std::env::current_dir().ok();
+    let below = cwd
+        .as_deref()
+        .and_then(Path::to_str)
+        .and_then(|cwd| text.strip_prefix(cwd.trim_end_matches('/'))?.strip_prefix('/'));
+    below.unwrap_or(text).to_string()
 }
 
 /// A calendar day in the forms pages use.
 fn parse_date(text: &str) -> Result<Date, String> {
-    baoxian::ingest::meta::find_date(text).ok_or_else(|| format!("{text:?} is not a date: write it as 2025-01-31"))
+    baoxian::Date::find(text).ok_or_else(|| format!("{text:?} is not a date: write it as 2025-01-31"))
 }
 
 /// `8M`, `512K`, `1G` or a number of bytes.

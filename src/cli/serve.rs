@@ -20,7 +20,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use baoxian::search::Sort;
+use baoxian::Sort;
 use baoxian::{Engine, Error, SearchRequest};
 use serde::Serialize;
 use tokio::sync::Semaphore;
@@ -235,7 +235,7 @@ async fn search_page(State(shared): State<Arc<Shared>>, RawQuery(raw): RawQuery)
                     Err(failure) => (failure.status, page::Body::Error(failure.message)),
                     Ok(request) => {
                         let asked = request.clone();
-                        match work(shared, move |engine| engine.search(&request)).await {
+                        match work(shared, move |engine| super::search(engine, &request)).await {
                             Ok(results) => (StatusCode::OK, page::Body::Results(results, asked)),
                             Err(failure) => (failure.status, page::Body::Error(failure.message)),
                         }
@@ -261,7 +261,7 @@ async fn style() -> Response {
 
 async fn search(State(shared): State<Arc<Shared>>, RawQuery(raw): RawQuery) -> Response {
     match search_request(raw.as_deref()) {
-        Ok(request) => run(shared, move |engine| engine.search(&request)).await,
+        Ok(request) => run(shared, move |engine| super::search(engine, &request)).await,
         Err(failure) => failure.into_response(),
     }
 }

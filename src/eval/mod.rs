@@ -27,10 +27,10 @@ use tantivy::query::QueryParser;
 use tantivy::schema::Value;
 
 use crate::analysis::Features;
+use crate::api::SearchRequest;
 use crate::article::{Article, Section};
 use crate::error::{Error, Result};
 use crate::index::IndexHandle;
-use crate::search::SearchRequest;
 
 /// The judged queries of the baoxianzhidao set, compiled in.
 pub const BAOXIANZHIDAO_QUERIES: &str = include_str!("data/baoxianzhidao_queries.tsv");

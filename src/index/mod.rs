@@ -255,7 +255,7 @@ impl IndexHandle {
     /// batch is committed and its writer is done. `progress` is told how many groups are done.
     /// Each merge is committed on its own: a failure or a crash leaves the index as the last
     /// merge left it, complete (the caller reports a failure as a warning).
-    pub(crate) fn compact(&self, mut progress: impl FnMut(usize, usize)) -> Result<Option<sync::Merged>> {
+    pub(crate) fn compact(&self, mut progress: impl FnMut(usize, usize)) -> Result<Option<crate::api::Merged>> {
         let tantivy = |e| tantivy_error(&self.dir, e);
         let started = std::time::Instant::now();
         let groups = compact::plan(&self.index.searchable_segment_metas().map_err(tantivy)?);
@@ -303,14 +303,14 @@ impl IndexHandle {
         writer.garbage_collect_files().wait().map_err(tantivy)?;
         writer.wait_merging_threads().map_err(tantivy)?;
         self.reader.reload().map_err(tantivy)?;
-        Ok(Some(sync::Merged { segments, into: groups.len(), elapsed_ms: started.elapsed().as_millis() as u64 }))
+        Ok(Some(crate::api::Merged { segments, into: groups.len(), elapsed_ms: started.elapsed().as_millis() as u64 }))
     }
 
     /// Writes the stored maxima of segments that have none and removes those of segments that
     /// are gone (see [`maxima`]), once a batch's merges are done. A failure only costs speed
     /// (searches use looser bounds where a file is missing): it is a warning of the batch's
     /// report, not an error of a batch that was committed.
-    pub(crate) fn refresh_maxima(&self, report: &mut sync::IndexReport) {
+    pub(crate) fn refresh_maxima(&self, report: &mut crate::api::IndexReport) {
         if self.in_memory {
             return; // nothing to store
         }

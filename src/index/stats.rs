@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
 use tantivy::collector::{Count, DocSetCollector};
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
@@ -11,27 +10,9 @@ use tantivy::{DocAddress, Term};
 use super::IndexHandle;
 use super::facts::Facts;
 use super::schema::kind;
+use crate::api::Stats;
 use crate::article::Date;
 use crate::error::Result;
-
-/// Summary of an index.
-#[derive(Debug, Clone, Serialize)]
-pub struct Stats {
-    pub index: String,
-    /// Articles (one per indexed file).
-    pub articles: usize,
-    /// Answer passages (question sections) of all articles.
-    pub passages: usize,
-    /// Related-article teasers.
-    pub teasers: usize,
-    pub files: usize,
-    /// Bytes the index takes on disk.
-    pub index_bytes: u64,
-    pub earliest: Option<Date>,
-    pub latest: Option<Date>,
-    /// Sources with their article counts, most articles first (at most 10).
-    pub top_sources: Vec<(String, usize)>,
-}
 
 impl IndexHandle {
     pub fn stats(&self) -> Result<Stats> {

@@ -18,10 +18,9 @@ use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
-use std::time::{Instant, UNIX_EPOCH};
+use std::time::Instant;
 
 use rayon::prelude::*;
-use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::TermQuery;
@@ -32,126 +31,11 @@ use super::IndexHandle;
 use super::facts::Facts;
 use super::lock::UpdateLock;
 use super::schema::{self, Fields, kind};
+use crate::api::{Duplicate, FileIssue, IndexOptions, IndexReport, Phase, Progress};
 use crate::article::Article;
 use crate::error::Result;
-use crate::ingest::{self, Problem, walk};
-
-/// Default for [`IndexOptions::max_file_size`]: 8 MiB, far above any article page.
-pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
-
-/// How to run an indexing batch.
-#[derive(Debug, Clone)]
-pub struct IndexOptions {
-    /// Rebuild from scratch: the index afterwards holds exactly the files under the given paths.
-    pub full: bool,
-    /// Work out and report what would change, without parsing or writing anything.
-    pub dry_run: bool,
-    /// Memory budget of tantivy's writer, in MB (split among its threads).
-    pub memory_mb: usize,
-    /// Files larger than this many bytes are skipped.
-    pub max_file_size: u64,
-    /// Once the batch is committed, merge the small segments of the index into a few large
-    /// ones (searches open every segment: fewer answer sooner). Off, the run ends sooner and
-    /// leaves the segments as they are.
-    pub merge: bool,
-    /// Follow symbolic links wherever they lead. By default a link is followed only when it
-    /// leads to a place inside the given paths (as ripgrep and fd stay inside theirs); links
-    /// into `/proc`, `/sys` and `/dev` are never followed.
-    pub follow_links: bool,
-}
-
-impl Default for IndexOptions {
-    fn default() -> Self {
-        IndexOptions {
-            full: false,
-            dry_run: false,
-            memory_mb: 128,
-            max_file_size: DEFAULT_MAX_FILE_SIZE,
-            merge: true,
-            follow_links: false,
-        }
-    }
-}
-
-/// A file and why it was not indexed.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct FileIssue {
-    pub path: String,
-    pub reason: String,
-}
-
-/// A file whose content is already indexed under another name.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Duplicate {
-    pub path: String,
-    pub same_as: String,
-}
-
-/// What an indexing batch did (or, in a dry run, would do).
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct IndexReport {
-    pub dry_run: bool,
-    pub added: usize,
-    pub updated: usize,
-    pub removed: usize,
-    /// Files whose content was indexed under a name that is gone: moved, not added and removed.
-    pub renamed: usize,
-    pub unchanged: usize,
-    /// Number of duplicates: files whose content is indexed under another name.
-    pub duplicates: usize,
-    /// The duplicates, each with the file whose content it repeats.
-    pub duplicate_files: Vec<Duplicate>,
-    /// Files that are not articles (empty, too large, binary): reported, not errors.
-    pub skipped: Vec<FileIssue>,
-    /// Files that could not be read or parsed: errors.
-    pub failed: Vec<FileIssue>,
-    /// Files passed over for their name (see [`walk::ARTICLE_EXTENSIONS`]).
-    pub ignored: usize,
-    /// Passages and teasers written in this batch.
-    pub passages: usize,
-    pub teasers: usize,
-    /// Files and bytes parsed in this batch.
-    pub parsed_files: usize,
-    pub parsed_bytes: u64,
-    pub elapsed_ms: u64,
-    /// The merge of small segments that followed the batch ([`IndexOptions::merge`]), if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub merged: Option<Merged>,
-    /// What went wrong after the batch was committed, costing no article (the index is whole
-    /// and searchable): the stored maxima of its segments could not be written, say.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<String>,
-}
-
-/// Segments merged after a batch: `segments` of them into `into`, in `elapsed_ms`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Merged {
-    pub segments: usize,
-    pub into: usize,
-    pub elapsed_ms: u64,
-}
-
-/// Where a batch is, for progress displays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    /// Comparing files with the index (reading and hashing the ones that look changed).
-    Checking,
-    /// Parsing and indexing new and changed files.
-    Indexing,
-    /// Writing the batch to disk.
-    Committing,
-    /// Merging small segments into large ones (`done` of `total` groups; see `index::compact`).
-    Merging,
-}
-
-/// Progress of a batch: `done` of `total` files in the current phase, `bytes` read so far in it.
-#[derive(Debug, Clone, Copy)]
-pub struct Progress {
-    pub phase: Phase,
-    pub done: usize,
-    pub total: usize,
-    pub bytes: u64,
-}
+use crate::ingest::walk::{self, path_text};
+use crate::ingest::{self, PageProblem};
 
 /// The file records of the index by path. Keyed by the path's bytes: hashing or comparing a
 /// `Path` walks its components, which cost a fifth of a re-index of 100k unchanged files.
@@ -280,7 +164,7 @@ impl IndexHandle {
                 Plan::Unchanged | Plan::Touched => report.unchanged += 1,
                 Plan::Duplicate(other) => {
                     report.duplicates += 1;
-                    report.duplicate_files.push(Duplicate { path: display(c.path), same_as: display(other) })
+                    report.duplicate_files.push(Duplicate { path: path_text(c.path), same_as: path_text(other) })
                 }
                 _ => {}
             }
@@ -348,7 +232,7 @@ impl IndexHandle {
                 .par_iter()
                 .map(|(c, plan)| {
                     let outcome = std::fs::read(c.path)
-                        .map_err(|e| Problem::Failed(format!("cannot read: {e}")))
+                        .map_err(|e| PageProblem::Failed(format!("cannot read: {e}")))
                         .and_then(|content| parse(c.path, &content));
                     (*c, plan, outcome)
                 })
@@ -362,7 +246,7 @@ impl IndexHandle {
                 match outcome {
                     Ok(Parsed { article, hash, len, fingerprint, note }) => {
                         if let Some(note) = note {
-                            report.warnings.push(format!("{}: {note}", display(c.path)));
+                            report.warnings.push(format!("{}: {note}", path_text(c.path)));
                         }
                         if let Some(old) = replaces {
                             writer.delete_term(file_term(f, old));
@@ -389,13 +273,13 @@ impl IndexHandle {
                             }
                         }
                     }
-                    Err(Problem::Skipped(reason)) => {
+                    Err(PageProblem::Skipped(reason)) => {
                         if let Some(old) = replaces {
                             writer.delete_term(file_term(f, old));
                         }
                         report.skipped.push(issue(c.path, &reason));
                     }
-                    Err(Problem::Failed(reason)) => {
+                    Err(PageProblem::Failed(reason)) => {
                         let reason = match plan {
                             Plan::Update => format!("{reason} (the version indexed before is kept)"),
                             _ => reason,
@@ -433,6 +317,7 @@ impl IndexHandle {
 
     /// Writes articles that come from elsewhere than files (the relevance benchmark's data sets),
     /// each under its key as its path, and commits.
+    #[cfg(feature = "lab")]
     pub(crate) fn add_articles(&self, articles: &[(String, Article)]) -> Result<()> {
         let tantivy = |e| super::tantivy_error(&self.dir, e);
         let mut writer = self.writer(IndexOptions::default().memory_mb)?;
@@ -720,33 +605,8 @@ fn file_term(f: Fields, path: &Path) -> Term {
     Term::from_field_text(f.file, &schema::path_key(path))
 }
 
-/// A path as shown to people: relative to the working directory when it is below it, with the
-/// bytes of a name that are not UTF-8 written `\xNN` (two such names never look alike).
-pub fn display(path: &Path) -> String {
-    let shown = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| path.to_path_buf());
-    let mut out = String::new();
-    for chunk in shown.as_os_str().as_encoded_bytes().utf8_chunks() {
-        out.push_str(chunk.valid());
-        for b in chunk.invalid() {
-            out.push_str(&format!("\\x{b:02x}"));
-        }
-    }
-    out
-}
-
 fn issue(path: &Path, reason: &str) -> FileIssue {
-    FileIssue { path: display(path), reason: reason.to_string() }
-}
-
-/// Modification time of a file in nanoseconds since the epoch (0 when unknown).
-pub(crate) fn mtime_ns(meta: &std::fs::Metadata) -> u64 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+    FileIssue { path: path_text(path), reason: reason.to_string() }
 }
 
 /// The record of one indexed file: its content hash and `(size, mtime)` stamp, and the
@@ -775,7 +635,7 @@ fn file_record(
     record
 }
 
-fn parse(path: &Path, content: &[u8]) -> std::result::Result<Parsed, Problem> {
+fn parse(path: &Path, content: &[u8]) -> std::result::Result<Parsed, PageProblem> {
     let hash = ContentHash::of(content);
     ingest::parse_file_noting(path, content).map(|(article, note)| {
         let fingerprint = super::simhash::simhash(&article_text(&article));
@@ -797,8 +657,9 @@ struct Parsed {
 /// file record, the record with a modification time of 0), or why it writes none. For
 /// benchmarks that time the parts of a build on their own (`benches/compare/floor.rs`).
 #[doc(hidden)]
+#[cfg(feature = "lab")]
 pub fn file_documents(f: Fields, path: &Path, content: &[u8]) -> std::result::Result<Vec<TantivyDocument>, String> {
-    let p = parse(path, content).map_err(|(Problem::Skipped(why) | Problem::Failed(why))| why)?;
+    let p = parse(path, content).map_err(|(PageProblem::Skipped(why) | PageProblem::Failed(why))| why)?;
     Ok(documents(f, path, (p.len, 0), Some(&p.hash), &p.article, p.fingerprint))
 }
 

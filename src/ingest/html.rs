@@ -278,13 +278,12 @@ fn page_date(doc: &Html, header: &str) -> Option<Date> {
     ];
     METAS
         .iter()
-        .find_map(|css| meta_content(doc, css).and_then(|c| meta::find_date(&c)))
+        .find_map(|css| meta_content(doc, css).and_then(|c| Date::find(&c)))
         .or_else(|| {
-            doc.select(selector("time")).find_map(|t| {
-                t.value().attr("datetime").and_then(meta::find_date).or_else(|| meta::find_date(&text_of(&t)))
-            })
+            doc.select(selector("time"))
+                .find_map(|t| t.value().attr("datetime").and_then(Date::find).or_else(|| Date::find(&text_of(&t))))
         })
-        .or_else(|| meta::find_date(header))
+        .or_else(|| Date::find(header))
 }
 
 fn breadcrumb_category(body: &[ElementRef<'_>], title: &str) -> Option<String> {
@@ -350,7 +349,7 @@ fn teaser_items(container: ElementRef<'_>) -> Vec<Teaser> {
             }
             let summary = item.select(para).map(|p| text_of(&p)).find(|p| p.chars().count() >= 10 && *p != title);
             Some(Teaser {
-                date: meta::find_date(&text_of(&item)),
+                date: Date::find(&text_of(&item)),
                 url: a.and_then(|a| a.value().attr("href")).map(str::to_string),
                 title,
                 summary,
@@ -468,7 +467,7 @@ impl Walker<'_> {
                 }
                 if has_word(&el, INFO_WORDS) && {
                     let t = text_of(&el);
-                    t.chars().count() < 120 && (meta::find_date(&t).is_some() || t.contains("来源"))
+                    t.chars().count() < 120 && (Date::find(&t).is_some() || t.contains("来源"))
                 } {
                     return; // the date / source line, read by `header_text`
                 }

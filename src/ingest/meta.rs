@@ -1,37 +1,7 @@
 //! Page facts shared by the plain-text and HTML parsers: dates, titles, headings, and the
 //! lines that are page chrome rather than article text.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
-use crate::article::{Date, Section};
-
-static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?x)
-        (?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})
-      | (?P<y2>\d{4})\s*年\s*(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日
-      | (?:^|[^\d])(?P<y3>\d{2})\s*年\s*(?P<m3>\d{1,2})\s*月\s*(?P<d3>\d{1,2})\s*日",
-    )
-    .expect("static regex")
-});
-
-/// The first valid date in `text`, in any of the forms 2025-07-31, 2025/07/31, 2025.07.31,
-/// 2025年7月31日 and 25年7月31日 (read as 2025).
-pub fn find_date(text: &str) -> Option<Date> {
-    DATE_RE.captures_iter(text).find_map(|c| {
-        let (y, m, d) = if let Some(y) = c.name("y") {
-            (y.as_str().parse::<u16>().ok()?, c.name("m")?, c.name("d")?)
-        } else if let Some(y) = c.name("y2") {
-            (y.as_str().parse::<u16>().ok()?, c.name("m2")?, c.name("d2")?)
-        } else {
-            let y = c.name("y3")?.as_str().parse::<u16>().ok()?;
-            (2000 + y, c.name("m3")?, c.name("d3")?)
-        };
-        Date::new(y, m.as_str().parse().ok()?, d.as_str().parse().ok()?)
-    })
-}
+use crate::article::Section;
 
 /// Lines that are page chrome or disclaimers, never article text.
 pub fn is_boilerplate(line: &str) -> bool {
@@ -206,18 +176,6 @@ pub fn tidy(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_in_every_form_people_write() {
-        let d = Date::new(2025, 7, 31);
-        assert_eq!(find_date("2025-07-31 13:09:37社保网"), d);
-        assert_eq!(find_date("发布时间：2025/07/31"), d);
-        assert_eq!(find_date("2025年7月31日 来源：人社局"), d);
-        assert_eq!(find_date("(25年7月31日)"), d);
-        assert_eq!(find_date("2025.7.31"), d);
-        assert_eq!(find_date("电话 2025-13-45 不是日期"), None);
-        assert_eq!(find_date("缴费12333"), None);
-    }
 
     #[test]
     fn site_suffixes_come_off_titles() {

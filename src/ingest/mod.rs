@@ -7,7 +7,6 @@
 pub mod decode;
 pub mod html;
 pub mod meta;
-pub mod region;
 pub mod text;
 pub mod walk;
 
@@ -16,44 +15,48 @@ use std::path::Path;
 use crate::article::Article;
 
 /// Why a file gave no article.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Problem {
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PageProblem {
     /// Not an article at all (empty, binary): reported, but not an error.
+    #[error("skipped: {0}")]
     Skipped(String),
     /// Looked like an article but could not be read: an error.
+    #[error("failed: {0}")]
     Failed(String),
 }
 
 /// Parses one file's bytes into an article. `path` is used for the format and as the title of
 /// last resort.
-pub fn parse_file(path: &Path, bytes: &[u8]) -> Result<Article, Problem> {
+pub fn parse_file(path: &Path, bytes: &[u8]) -> Result<Article, PageProblem> {
     parse_file_noting(path, bytes).map(|(article, _)| article)
 }
 
 /// [`parse_file`], with what a user should know of a page that was read all the same (bytes
 /// that were not valid text, replaced).
-pub(crate) fn parse_file_noting(path: &Path, bytes: &[u8]) -> Result<(Article, Option<String>), Problem> {
+pub(crate) fn parse_file_noting(path: &Path, bytes: &[u8]) -> Result<(Article, Option<String>), PageProblem> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(Problem::Skipped("empty file".into()));
+        return Err(PageProblem::Skipped("empty file".into()));
     }
     let by_name = path
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "html" | "htm" | "shtml" | "xhtml"));
     let decoded = decode::decode(bytes, true).map_err(|p| match p {
-        decode::DecodeProblem::Binary => Problem::Skipped("binary file, not text".into()),
+        decode::DecodeProblem::Binary => PageProblem::Skipped("binary file, not text".into()),
         decode::DecodeProblem::Undecodable => {
-            Problem::Failed("cannot decode the text (not UTF-8, GBK/GB18030 or another known encoding)".into())
+            PageProblem::Failed("cannot decode the text (not UTF-8, GBK/GB18030 or another known encoding)".into())
         }
     })?;
     let is_html = by_name || looks_like_html(&decoded.text);
     // a page that trips a bug of the parsers fails alone: it never takes the batch down with it
     let page: &str = decoded.text.as_ref();
-    let parsed = std::panic::catch_unwind(|| if is_html { html::parse(page) } else { text::parse(page) })
-        .map_err(|_| Problem::Failed("baoxian failed to read this page (a bug in baoxian: please report it)".into()))?;
-    let mut article = parsed.ok_or_else(|| Problem::Failed("no article text found".into()))?;
+    let parsed =
+        std::panic::catch_unwind(|| if is_html { html::parse(page) } else { text::parse(page) }).map_err(|_| {
+            PageProblem::Failed("baoxian failed to read this page (a bug in baoxian: please report it)".into())
+        })?;
+    let mut article = parsed.ok_or_else(|| PageProblem::Failed("no article text found".into()))?;
     if article.sections.iter().all(|s| s.answer.trim().is_empty()) {
-        return Err(Problem::Failed("no article text found (no paragraphs in the page's main content)".into()));
+        return Err(PageProblem::Failed("no article text found (no paragraphs in the page's main content)".into()));
     }
     if article.title.is_empty() {
         article.title = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
@@ -72,9 +75,9 @@ pub(crate) fn parse_file_noting(path: &Path, bytes: &[u8]) -> Result<(Article, O
 pub fn tag_regions(article: &mut Article) {
     let headings: Vec<&str> = article.sections.iter().filter_map(|s| s.question.as_deref()).collect();
     let body: String = article.sections.iter().map(|s| s.answer.as_str()).collect::<Vec<_>>().join("\n");
-    article.regions = region::tag(&article.title, &headings, &body);
+    article.regions = crate::analysis::region::tag(&article.title, &headings, &body);
     for t in &mut article.teasers {
-        t.regions = region::tag(&t.title, &[], t.summary.as_deref().unwrap_or(""));
+        t.regions = crate::analysis::region::tag(&t.title, &[], t.summary.as_deref().unwrap_or(""));
     }
 }
 
@@ -92,11 +95,14 @@ mod tests {
     #[test]
     fn empty_binary_and_textless_files_are_told_apart() {
         let p = Path::new("x.html");
-        assert_eq!(parse_file(p, b"").unwrap_err(), Problem::Skipped("empty file".into()));
-        assert_eq!(parse_file(p, b" \n\t ").unwrap_err(), Problem::Skipped("empty file".into()));
+        assert_eq!(parse_file(p, b"").unwrap_err(), PageProblem::Skipped("empty file".into()));
+        assert_eq!(parse_file(p, b" \n\t ").unwrap_err(), PageProblem::Skipped("empty file".into()));
         let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0";
-        assert_eq!(parse_file(p, png).unwrap_err(), Problem::Skipped("binary file, not text".into()));
-        assert!(matches!(parse_file(p, b"<html><body><script>x()</script></body></html>"), Err(Problem::Failed(_))));
+        assert_eq!(parse_file(p, png).unwrap_err(), PageProblem::Skipped("binary file, not text".into()));
+        assert!(matches!(
+            parse_file(p, b"<html><body><script>x()</script></body></html>"),
+            Err(PageProblem::Failed(_))
+        ));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::meta::{self, Block};
-use crate::article::{Article, Teaser};
+use crate::article::{Article, Date, Teaser};
 
 /// `2025-07-31 13:09:37社保网`, `2025年7月31日 来源：人社局`: a date line, with the source after it.
 static DATE_LINE_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -40,7 +40,7 @@ pub fn parse(text: &str) -> Option<Article> {
     let mut body_start = 0;
     for (i, line) in rest.iter().enumerate().take(4) {
         if let Some(c) = DATE_LINE_RE.captures(line) {
-            article.date = meta::find_date(line);
+            article.date = Date::find(line);
             let src = c.name("src").map(|m| m.as_str().trim()).unwrap_or("");
             if !src.is_empty() {
                 article.source = Some(src.to_string());
@@ -92,7 +92,7 @@ fn run_on_links(line: &str) -> Option<Vec<Teaser>> {
         items.push(Teaser {
             title: meta::tidy(title),
             summary: None,
-            date: c.name("date").and_then(|m| meta::find_date(m.as_str())),
+            date: c.name("date").and_then(|m| Date::find(m.as_str())),
             category: c.name("cat").map(|m| m.as_str().to_string()),
             url: None,
             regions: Vec::new(),
@@ -117,7 +117,7 @@ fn teasers(lines: &[&str], mut first_links: Option<Vec<Teaser>>) -> Vec<Teaser> 
                 out.push(Teaser {
                     title: meta::tidy(title),
                     summary: (!summary.is_empty()).then_some(summary),
-                    date: c.name("date").and_then(|m| meta::find_date(m.as_str())),
+                    date: c.name("date").and_then(|m| Date::find(m.as_str())),
                     category: c.name("cat").map(|m| m.as_str().to_string()),
                     url: None,
                     regions: Vec::new(),

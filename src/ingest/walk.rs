@@ -45,7 +45,7 @@ enum Met {
     Article(Found),
     TooLarge(PathBuf, u64),
     Ignored,
-    Problem(PathBuf, String),
+    PageProblem(PathBuf, String),
 }
 
 /// Walks each root (a folder or a single file). A root that does not exist is an error; a file
@@ -106,10 +106,8 @@ pub fn discover(roots: &[PathBuf], max_file_size: u64, follow_all_links: bool) -
                 }
                 match std::fs::metadata(&path) {
                     Ok(meta) if meta.len() > max_file_size => Met::TooLarge(path, meta.len()),
-                    Ok(meta) => {
-                        Met::Article(Found { size: meta.len(), mtime: crate::index::sync::mtime_ns(&meta), path })
-                    }
-                    Err(err) => Met::Problem(path, err.to_string()),
+                    Ok(meta) => Met::Article(Found { size: meta.len(), mtime: mtime_ns(&meta), path }),
+                    Err(err) => Met::PageProblem(path, err.to_string()),
                 }
             })
             .collect();
@@ -118,7 +116,7 @@ pub fn discover(roots: &[PathBuf], max_file_size: u64, follow_all_links: bool) -
                 Met::Article(f) => found.files.push(f),
                 Met::TooLarge(path, size) => found.too_large.push((path, size)),
                 Met::Ignored => found.ignored += 1,
-                Met::Problem(path, reason) => found.problems.push((path, reason)),
+                Met::PageProblem(path, reason) => found.problems.push((path, reason)),
             }
         }
     }
@@ -159,6 +157,27 @@ fn starts_like_html(path: &Path) -> bool {
     let Ok(n) = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)) else { return false };
     let text = String::from_utf8_lossy(&head[..n]).trim_start_matches('\u{FEFF}').trim_start().to_ascii_lowercase();
     text.starts_with("<!doctype html") || text.starts_with("<html") || text.starts_with("<head")
+}
+
+/// A path as text, for reports and answers: the bytes of a name that are not UTF-8 written
+/// `\xNN` (two such names never look alike).
+pub(crate) fn path_text(path: &Path) -> String {
+    let mut out = String::new();
+    for chunk in path.as_os_str().as_encoded_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
+/// Modification time of a file in nanoseconds since the epoch (0 when unknown).
+fn mtime_ns(meta: &std::fs::Metadata) -> u64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
 }
 
 #[cfg(test)]

@@ -1,25 +1,10 @@
 //! `--explain`: why an answer ranks where it does, read off tantivy's score explanation: which
 //! word matched in which field for how much, the bonus for the words met, the region bonus.
 
-use serde::Serialize;
 use serde_json::Value;
 use tantivy::schema::Schema;
 
-/// One part of an answer's score.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Part {
-    /// What matched: `title:医保`, `body:报销`, `teaser_title:余额`, `grams:参保` (a character
-    /// sequence), `words met`, …
-    pub why: String,
-    pub score: f32,
-}
-
-/// The parts of a score, largest first, and the total they add up to.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Explanation {
-    pub score: f32,
-    pub parts: Vec<Part>,
-}
+use crate::api::{Explanation, Part};
 
 /// `Term=Term(field=3, type=Str, "医保")` → `title:医保`.
 fn term_label(context: &str, schema: &Schema) -> Option<String> {

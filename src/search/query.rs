@@ -55,7 +55,8 @@ pub struct QueryWord {
 }
 
 /// The meaningful words of a query, in order, each once.
-pub fn query_words(query: &str, features: &Features) -> Vec<QueryWord> {
+#[cfg(test)]
+fn query_words(query: &str, features: &Features) -> Vec<QueryWord> {
     let mut words = all_words(query, features);
     if features.stopwords && words.iter().any(|w| !is_stopword(&w.text)) {
         words.retain(|w| !is_stopword(&w.text));
@@ -432,7 +433,7 @@ pub fn plan(parsed: &super::syntax::ParsedQuery, features: &Features) -> Plan {
         .regions
         .iter()
         .filter_map(|r| {
-            let tag = crate::ingest::region::lookup(&normalized(r));
+            let tag = crate::analysis::region::lookup(&normalized(r));
             if tag.is_none() {
                 notes.push(format!("region:{r} names no province or city known to baoxian: left out"));
             }
@@ -477,7 +478,7 @@ fn phrase_query(f: &Fields, features: &Features, text: &str, scope: Scope) -> Bo
 
 fn word_query(f: &Fields, features: &Features, w: &QueryWord, scope: Scope) -> Box<dyn Query> {
     let mut alternatives = field_terms(f, &w.text, 1.0, scope);
-    if let Some(tag) = crate::ingest::region::lookup(&w.text) {
+    if let Some(tag) = crate::analysis::region::lookup(&w.text) {
         // a place in the query also matches articles about that place
         let q = TermQuery::new(Term::from_field_text(f.region, &tag), IndexRecordOption::Basic);
         alternatives.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(q), REGION_SCORE))));

@@ -12,9 +12,6 @@ use serde::Serialize;
 use crate::analysis::normalize::Normalized;
 use crate::analysis::{Features, Granularity, ZhTokenizer};
 
-/// Default snippet length, in characters.
-pub const DEFAULT_CHARS: usize = 120;
-
 const ELLIPSIS: char = '…';
 
 /// How much of a passage a snippet looks at, in characters (at least four snippets' worth).

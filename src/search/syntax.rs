@@ -12,7 +12,6 @@
 //! stray `-`, an unknown field) is read as plain words, and a note says how it was read.
 
 use crate::article::Date;
-use crate::ingest::meta::find_date;
 
 /// A plain piece of text or an exact phrase.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,13 +37,6 @@ pub struct ParsedQuery {
     pub until: Option<Date>,
     /// How odd pieces were read, for a note to the user.
     pub notes: Vec<String>,
-}
-
-impl ParsedQuery {
-    /// Whether the query asks for anything besides filters and exclusions.
-    pub fn has_wanted(&self) -> bool {
-        !self.wanted.is_empty() || !self.in_title.is_empty()
-    }
 }
 
 /// The longest query read; the rest is dropped with a note (a 2,000-character paste is fine).
@@ -158,7 +150,7 @@ pub fn parse(query: &str) -> ParsedQuery {
 }
 
 fn field(q: &mut ParsedQuery, name: &str, value: &str) {
-    let date = || find_date(value).or_else(|| find_date(&format!("{value}-01-01")));
+    let date = || Date::find(value).or_else(|| Date::find(&format!("{value}-01-01")));
     if value.trim().is_empty() && FIELDS.contains(&name) {
         q.notes.push(format!("{name}: has no value (write {name}:WORD, with no space after the colon): left out"));
         return;
@@ -253,8 +245,7 @@ mod tests {
             "-title:x",
             "(医保) [报销]",
         ] {
-            let parsed = parse(q);
-            let _ = parsed.has_wanted();
+            let _ = parse(q);
         }
         assert_eq!(parse(&long).notes.len(), 1);
     }

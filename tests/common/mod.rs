@@ -46,7 +46,7 @@ pub fn generated_pages_in(dir: &Path, n: usize, seed: u64, places: &[&str]) {
         if !path.extension().is_some_and(|e| e == "txt" || e == "html" || e == "htm") {
             continue;
         }
-        let Ok(article) = baoxian::ingest::parse_file(&path, &std::fs::read(&path).unwrap()) else { continue };
+        let Ok(article) = baoxian::parse_file(&path, &std::fs::read(&path).unwrap()) else { continue };
         for section in &article.sections {
             let answer = section.answer.replace('\n', "。");
             sentences.extend(
