@@ -77,7 +77,7 @@ impl Engine {
         progress: &mut dyn FnMut(Progress),
     ) -> Result<IndexReport> {
         let roots: Vec<PathBuf> = paths.iter().map(|p| p.as_ref().to_path_buf()).collect();
-        self.handle.index_paths(&roots, options, progress)
+        crate::index::sync::index_paths(&self.handle, &roots, options, progress)
     }
 
     /// While the index is being built for the first time by another process (it holds no
@@ -98,11 +98,11 @@ impl Engine {
 
     /// Ranked answers to a query.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
-        self.handle.search(request)
+        crate::search::search(&self.handle, request)
     }
 
     /// What the index holds.
     pub fn stats(&self) -> Result<Stats> {
-        self.handle.stats()
+        crate::index::stats::stats(&self.handle)
     }
 }

@@ -5,8 +5,8 @@
 pub use crate::analysis::normalize::normalize;
 pub use crate::analysis::region::tag as region_tags;
 pub use crate::analysis::{Features, GramTokenizer, Granularity, ZhTokenizer, expect_text, jieba};
+pub use crate::index::documents::file_documents;
 pub use crate::index::schema;
 pub use crate::index::simhash::simhash;
-pub use crate::index::sync::file_documents;
 pub use crate::index::{batch_writer, register_tokenizers, settings};
 pub use crate::search::snippet::snippet;

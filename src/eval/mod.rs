@@ -440,7 +440,7 @@ pub fn measure_each(dataset: &Dataset, chain: Chain) -> Result<(Metrics, Vec<(St
         Chain::Naive | Chain::Bm25 => (None, Some(NaiveIndex::build(dataset).map_err(tantivy)?)),
         Chain::Baoxian(features) => {
             let handle = IndexHandle::empty_in_memory(&place, features)?;
-            handle.add_articles(&dataset.pages)?;
+            crate::index::sync::add_articles(&handle, &dataset.pages)?;
             (Some(handle), None)
         }
     };
@@ -453,7 +453,7 @@ pub fn measure_each(dataset: &Dataset, chain: Chain) -> Result<(Metrics, Vec<(St
         let ranked: Vec<String> = match (&handle, &naive) {
             (_, Some(naive)) => naive.search(&judged.query, matches!(chain, Chain::Bm25)).map_err(tantivy)?,
             (Some(handle), _) => {
-                match handle.search(&SearchRequest { limit: 10, ..SearchRequest::new(&judged.query) }) {
+                match crate::search::search(handle, &SearchRequest { limit: 10, ..SearchRequest::new(&judged.query) }) {
                     Ok(r) => r.hits.into_iter().map(|h| h.path).collect(),
                     Err(Error::EmptyQuery { .. }) => Vec::new(),
                     Err(e) => return Err(e),

@@ -26,11 +26,8 @@ use tantivy::index::{SegmentId, SegmentMeta};
 pub(crate) const TARGET_DOCS: u64 = 300_000;
 
 /// At most this many documents are being merged at once: two full groups, one per core of the
-/// machine the project is measured on. Runs that only merge (an index left in 14 segments at
-/// 100k generated articles, 38 at 300k), one group at a time against two: 100k 6.2 → 3.3 s,
-/// peak memory 210 → 301-315 MB; 300k 18.0 → 9.8 s, 318 → 338-351 MB. Two at a time had taken
-/// a 300k build to 415 MB while the batch's own bookkeeping was still held; it is now freed
-/// before merging.
+/// machine the project is measured on: about half the time of one at a time, for about 100 MB
+/// more at the peak (BENCHMARKS.md). The batch's own bookkeeping is freed before merging.
 pub(crate) const IN_FLIGHT_DOCS: u64 = 2 * TARGET_DOCS;
 
 /// Segments with fewer documents than this are merged; larger ones are left as they are.

@@ -1,10 +1,13 @@
 //! The on-disk index: schema, opening and creating, incremental batch updates, statistics.
 
 mod compact;
+pub(crate) mod documents;
 mod facts;
 pub mod lock;
 pub mod maxima;
+mod plan;
 mod readable;
+mod records;
 pub mod schema;
 pub mod simhash;
 pub mod stats;
@@ -42,7 +45,7 @@ pub struct IndexHandle {
     /// The analysis chain of this index (all features, except in the relevance benchmark).
     pub(crate) features: Features,
     /// What the first pass of ranked searches learned of its terms' highest scores.
-    pub(crate) learned: crate::search::learned::LearnedMaxima,
+    pub(crate) learned: maxima::learned::LearnedMaxima,
     /// The highest scores of common terms stored beside each segment.
     pub(crate) maxima: maxima::Maxima,
     /// An index in memory (dry runs, the relevance benchmark): nothing of it is on disk.
@@ -380,13 +383,10 @@ impl IndexHandle {
     }
 }
 
-/// The settings of the indexes baoxian creates: stored text in zstd blocks of 32 KB. zstd is 15%
-/// smaller than lz4 in 16 KB blocks (10k generated articles). Each answer shown decompresses its
-/// block: 32 KB instead of 64 KB answers the benchmark queries with p50 8-12% lower (100k,
-/// interleaved copies), for an index 1.38x -> 1.43x the text at 100k and 1.42x -> 1.47x at 10k
-/// (target: 1.5x; with 14 unmerged segments it went over at 10k). Existing indexes keep the size
-/// they have. Public for the benchmarks that build indexes as baoxian does (`benches/compare/floor.rs`).
-#[doc(hidden)]
+/// The settings of the indexes baoxian creates: stored text in zstd blocks of 32 KB. zstd is
+/// smaller than lz4; each answer shown decompresses its block, and 32 KB blocks answer sooner
+/// than 64 KB ones for a slightly larger index (BENCHMARKS.md). Existing indexes keep the size
+/// they have.
 pub fn settings() -> IndexSettings {
     IndexSettings {
         docstore_compression: Compressor::Zstd(ZstdCompressor { compression_level: Some(3) }),
@@ -395,15 +395,13 @@ pub fn settings() -> IndexSettings {
     }
 }
 
-/// The writer of a batch: one indexing thread per core (at most 8) sharing `memory_mb`. Public
-/// for the benchmarks, as [`settings`].
-#[doc(hidden)]
+/// The writer of a batch: one indexing thread per core (at most 8) sharing `memory_mb`.
 pub fn batch_writer(index: &Index, memory_mb: usize) -> tantivy::Result<IndexWriter<TantivyDocument>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
     let budget = memory_mb.max(15 * threads) * 1024 * 1024;
     let writer = index.writer_with_num_threads(threads, budget)?;
     // Merging large segments holds them all in memory at once: peak memory then grows with the
-    // corpus (measured: 688 MB instead of 265 MB for 100k articles at --memory 128). Only the
+    // corpus (several times the writer's budget). Only the
     // small segments that incremental runs leave behind are merged.
     let mut policy = LogMergePolicy::default();
     policy.set_max_docs_before_merge(MAX_DOCS_MERGED);
@@ -411,8 +409,7 @@ pub fn batch_writer(index: &Index, memory_mb: usize) -> tantivy::Result<IndexWri
     Ok(writer)
 }
 
-/// Registers baoxian's tokenizers with `index`. Public for the benchmarks, as [`settings`].
-#[doc(hidden)]
+/// Registers baoxian's tokenizers with `index`.
 pub fn register_tokenizers(index: &Index, features: Features) {
     index.tokenizers().register(
         analysis::INDEX_TOKENIZER,

@@ -4,63 +4,39 @@
 //! `TermQuery`s), plus the bonus of every query word met, among the documents that meet enough
 //! of the words; found with the MaxScore algorithm (Turtle and Flood, 1995).
 //!
-//! Terms are ordered by the most they can add to a score per document holding them (their
-//! maximum over their document frequency, session 11). Once `k` documents are held, the
-//! longest run of terms from the start of that order whose maxima together cannot lift a
-//! document above the `k`-th best (or that cannot meet enough of the query's words on their
-//! own) are *non-essential*: documents are
-//! enumerated from the essential terms only, and the others are looked up (a seek) for those
-//! documents alone, and not even then when the document cannot make it. A whole question holds
-//! many words that are everywhere (医保, 办理, the parts of long words): they soon become
-//! non-essential, and the pass walks the postings of the few rare words instead of every
-//! posting of every word. tantivy's block-max WAND, which this replaced, re-sorts all its term
-//! cursors at every step; with the 30–50 term cursors of a whole question that sorting was a
-//! fifth of the query time, and WAND itself more than half. On 100k generated articles and the
-//! 220 benchmark queries: p50 16.2 → 8.0 ms, p99 66.5 → 30.3 ms.
+//! - **Essential terms.** Terms are ordered by the most they can add to a score per document
+//!   holding them. Once `k` documents are held, the longest run of terms from the start of that
+//!   order whose maxima together cannot lift a document above the `k`-th best (or that cannot
+//!   meet enough of the query's words on their own) are *non-essential*: documents are
+//!   enumerated from the essential terms only, and the others are looked up (a seek) for those
+//!   documents alone, and not even then when the document cannot make it. A whole question's
+//!   words that are everywhere (医保, 办理, the parts of long words) soon become non-essential,
+//!   and the pass walks the postings of its few rare words.
+//! - **Windows.** Documents are taken a window at a time (4,096 document ids): the leading terms
+//!   fill the window one after the other, then its documents are finished in order (as Lucene's
+//!   MaxScore does), instead of finding the smallest document among 20–60 cursors for each one.
+//!   A window is enumerated from the cheaper of the essential terms and the terms of one
+//!   *required* requirement: a filter (region, source, a word required in the title), a quoted
+//!   phrase, or a word without which nothing can beat the `k`-th score. A date range is checked
+//!   on each document found, before any look-up.
+//! - **Passages and teasers** are two sets of terms on fields of their own: a teaser ranks at
+//!   [`super::collect::TEASER_WEIGHT`] of its score, so the teaser set is ranked after the
+//!   passages, with its weights and bonus lowered accordingly and the floor the passages
+//!   reached; teasers' short titles then rarely need walking.
+//! - **Postings read directly** (no `Scorer` objects): one dictionary look-up per term and
+//!   segment, and the BM25 weight computed here from the index's statistics exactly as
+//!   `TermQuery` computes it.
+//! - **Segments in parallel** on rayon's threads: each worker ranks its segments in increasing
+//!   order into a top `k` of its own, and passes over what scores less than the `k`-th best
+//!   score any worker holds (a shared floor); the workers' top `k` are merged at the end. A
+//!   search answers the same on one thread or several.
+//! - **Bounds.** A term's bound is its exact maximum in the segment when that is known: stored
+//!   beside the segment for the terms 512 or more of its documents hold
+//!   ([`crate::index::maxima`]), or learned by a search that walked the term's postings there
+//!   from end to end ([`crate::index::maxima::learned`]). Otherwise it is BM25's ceiling (any
+//!   frequency in the shortest text).
 //!
-//! Counting the words met (session 5) made the first pass rank as the full query does: with 100
-//! candidates instead of 400, 209 of the 220 queries show the same ten answers as exhaustive
-//! ranking (201 before with 400; 195 with 200 and no bonus), p50 7.5 → 6.7 ms, p99 30.5 →
-//! 24.2 ms, measured back to back.
-//!
-//! Documents are taken a window at a time (4,096 document ids): the leading terms fill the
-//! window one after the other, then its documents are finished in order (Lucene's MaxScore
-//! does the same), instead of finding the smallest document among 20–60 cursors for every
-//! document. The terms a window is enumerated from are the cheaper of MaxScore's essential
-//! terms and the terms of one *required* requirement: a filter (region, source, a word required
-//! in the title), a quoted phrase, or a word without which nothing can beat the k-th score. A
-//! region filter is thus met here, not by the second pass: before, the first pass ignored it,
-//! the candidates held too few answers from the region, and the search ran again exhaustively
-//! (the slowest queries of the benchmark: 20–35 ms, now 3–6 ms; p99 over the 220 queries
-//! 24 → 17 ms; agreement with exhaustive ranking unchanged, 209 of 220). A date range is
-//! checked on each document found, before any look-up (`after:2025-11-01 医保` on 100k
-//! articles: 26.6 → 11.6 ms; it, too, used to fall back to exhaustive ranking).
-//!
-//! Passages and teasers are two sets of terms on fields of their own (session 7): a teaser
-//! ranks at 0.6 of its score ([`super::collect::TEASER_WEIGHT`]), and as a set of its own it is
-//! ranked after the passages, with its weights and bonus lowered accordingly and the floor the
-//! passages reached. Half of the 970,000 documents of 100k generated articles are teasers; with
-//! one set, their short titles held the highest maxima of common words and were walked for
-//! every query; now a teaser set mostly walks nothing (the whole question `酒泉市职工医保报销
-//! 去哪里办`: 412,000 postings walked → 300,000 for the passages and 682 for the teasers).
-//! p50 −9%, p99 −16%, 210 of 220 queries agree with exhaustive ranking (209 before).
-//!
-//! Postings are read directly (no `Scorer` objects): one dictionary look-up per term and
-//! segment, and the BM25 weight computed here from the index's statistics exactly as
-//! `TermQuery` computes it.
-//!
-//! The segments are ranked on rayon's threads (session 9): each worker ranks its segments in
-//! increasing order into a top k of its own, and passes over what scores less than the k-th
-//! best score any worker holds (a shared floor); the workers' top k are merged at the end. A
-//! search answers the same on one thread or several. On 100k generated articles and two cores:
-//! p50 5.9 → 3.2–3.5 ms together with the second pass and the snippets made in parallel.
-//!
-//! A term's bound is its exact maximum in the segment when that is known: stored beside the
-//! segment for the terms 512 or more of its documents hold ([`crate::index::maxima`], session
-//! 11), or learned by a search that walked the term's postings there from end to end
-//! ([`super::learned`]). Otherwise it is BM25's ceiling (any frequency in the shortest text).
-//! The common words of whole questions reach 0.6–0.76 of their ceiling, so with exact bounds
-//! fewer of their postings stay essential.
+//! What each of these is worth is in BENCHMARKS.md.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -74,8 +50,8 @@ use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED, Term};
 
-use super::learned::LearnedMaxima;
 use super::stats::Statistics;
+use crate::index::maxima::learned::LearnedMaxima;
 use crate::index::maxima::{Maxima, SegmentMaxima};
 
 /// A document and its score, ordered by score, then by address (the lower address wins a tie,
@@ -341,10 +317,8 @@ const STORED_MARGIN: Score = 1.0 + 1e-5;
 /// Ordered by their maxima alone, as MaxScore first was, the common words of a whole question
 /// came last when their highest scores in the segment were known and low, and stayed
 /// essential; the rarer words, whose bounds were still BM25's ceiling, were left out. The
-/// words left out are now those with the most postings for what they can add. On 100k
-/// generated articles, the whole question `延边朝鲜族自治州城乡居民医保缴费怎么办理` walks
-/// 238,000 postings instead of 368,000 and examines 76,000 passages instead of 188,000
-/// (first pass 2.72 → 2.47 ms on the 40 slowest of the 220 benchmark queries).
+/// words left out are now those with the most postings for what they can add: a whole
+/// question walks and examines far fewer postings.
 fn per_posting(max: Score, doc_freq: u32) -> Score {
     max / doc_freq.max(1) as Score
 }

@@ -5,7 +5,6 @@ mod checked;
 pub mod collect;
 pub mod explain;
 mod known;
-pub(crate) mod learned;
 mod maxscore;
 pub mod query;
 pub mod snippet;
@@ -36,173 +35,170 @@ fn initial_minimum(n: usize) -> usize {
     }
 }
 
-impl IndexHandle {
-    /// Ranked answers to `request`, worked out on a thread of rayon's pool. A search shares its
-    /// segments, its dictionary look-ups, its second pass and its answers' text out among the
-    /// pool's threads; called from outside the pool, each of those steps would wake a pool
-    /// thread and put the caller to sleep until it is done. Run on a pool thread, the search
-    /// takes part in each step itself. 220 benchmark queries over 100k articles, three rounds:
-    /// 8,600-9,700 context switches instead of 28,000-30,000 (10 a query instead of 32). A
-    /// search called from inside the pool (a library user's own parallel loop) runs in place.
-    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
-        rayon::scope(|_| self.search_on_pool(request))
-    }
+/// Ranked answers to `request`, worked out on a thread of rayon's pool. A search shares its
+/// segments, its dictionary look-ups, its second pass and its answers' text out among the
+/// pool's threads; called from outside the pool, each of those steps would wake a pool
+/// thread and put the caller to sleep until it is done. Run on a pool thread, the search
+/// takes part in each step itself (a third of the context switches). A search called from
+/// inside the pool (a library user's own parallel loop) runs in place.
+pub fn search(handle: &IndexHandle, request: &SearchRequest) -> Result<SearchResults> {
+    rayon::scope(|_| search_on_pool(handle, request))
+}
 
-    fn search_on_pool(&self, request: &SearchRequest) -> Result<SearchResults> {
-        request.check()?;
-        let mut parsed = syntax::parse(&request.query);
-        parsed.regions.extend(request.region.clone());
-        let mut plan = query::plan(&parsed, &self.features);
-        if plan.is_empty() {
-            return Err(Error::EmptyQuery { query: request.query.clone() });
+fn search_on_pool(handle: &IndexHandle, request: &SearchRequest) -> Result<SearchResults> {
+    request.check()?;
+    let mut parsed = syntax::parse(&request.query);
+    parsed.regions.extend(request.region.clone());
+    let mut plan = query::plan(&parsed, &handle.features);
+    if plan.is_empty() {
+        return Err(Error::EmptyQuery { query: request.query.clone() });
+    }
+    plan.since = plan.since.or(request.since);
+    plan.until = plan.until.or(request.until);
+    let searcher = handle.reader.searcher();
+    let stats = stats::Statistics::new(&searcher);
+    query::weigh(&mut plan, &handle.fields, &stats);
+    let tantivy = |e| crate::index::tantivy_error(&handle.dir, e);
+    let flexible = plan.flexible();
+    let order = if request.sort == Sort::Date || plan.requirements.is_empty() {
+        collect::Order::Date
+    } else {
+        collect::Order::Score
+    };
+    let needed = request.offset.saturating_add(request.limit);
+    let mut minimum = initial_minimum(flexible);
+    let mut relaxed = None;
+    let pruned = if request.exact || order != collect::Order::Score {
+        None
+    } else {
+        pruned(handle, &searcher, &stats, &plan, minimum, needed, request.collapse).map_err(tantivy)?
+    };
+    let (groups, total, total_exact, q) = match pruned {
+        Some((groups, total)) => (groups, total, false, None),
+        None => {
+            let (groups, q) = loop {
+                let q = query::build(&handle.fields, &handle.features, &plan, minimum, query::Scope::SCAN);
+                let groups = searcher
+                    .search_with_statistics_provider(&*q, &collect::BestPassagePerArticle, &stats)
+                    .map_err(tantivy)?;
+                if !groups.is_empty() || minimum <= 1 {
+                    break (groups, q);
+                }
+                let held = if minimum == flexible {
+                    format!("all {flexible}")
+                } else {
+                    format!("{minimum} of the {flexible}")
+                };
+                minimum = if minimum > 2 { minimum.div_ceil(2) } else { 1 };
+                relaxed =
+                    Some(format!("no answer holds {held} words; showing answers with at least {minimum} of them"));
+            };
+            let (groups, total) = collect::rank(groups, order, needed, request.collapse);
+            (groups, total, true, Some(q))
         }
-        plan.since = plan.since.or(request.since);
-        plan.until = plan.until.or(request.until);
-        let searcher = self.reader.searcher();
-        let stats = stats::Statistics::new(&searcher);
-        query::weigh(&mut plan, &self.fields, &stats);
-        let tantivy = |e| crate::index::tantivy_error(&self.dir, e);
-        let flexible = plan.flexible();
-        let order = if request.sort == Sort::Date || plan.requirements.is_empty() {
-            collect::Order::Date
-        } else {
-            collect::Order::Score
-        };
-        let needed = request.offset.saturating_add(request.limit);
-        let mut minimum = initial_minimum(flexible);
-        let mut relaxed = None;
-        let pruned = if request.exact || order != collect::Order::Score {
-            None
-        } else {
-            self.pruned(&searcher, &stats, &plan, minimum, needed, request.collapse).map_err(tantivy)?
-        };
-        let (groups, total, total_exact, q) = match pruned {
-            Some((groups, total)) => (groups, total, false, None),
-            None => {
-                let (groups, q) = loop {
-                    let q = query::build(&self.fields, &self.features, &plan, minimum, query::Scope::SCAN);
-                    let groups = searcher
-                        .search_with_statistics_provider(&*q, &collect::BestPassagePerArticle, &stats)
-                        .map_err(tantivy)?;
-                    if !groups.is_empty() || minimum <= 1 {
-                        break (groups, q);
-                    }
-                    let held = if minimum == flexible {
-                        format!("all {flexible}")
-                    } else {
-                        format!("{minimum} of the {flexible}")
-                    };
-                    minimum = if minimum > 2 { minimum.div_ceil(2) } else { 1 };
-                    relaxed =
-                        Some(format!("no answer holds {held} words; showing answers with at least {minimum} of them"));
-                };
-                let (groups, total) = collect::rank(groups, order, needed, request.collapse);
-                (groups, total, true, Some(q))
-            }
-        };
-        // what scored the answers, for explanations: the query of an exhaustive search, or the
-        // whole query for a pruned one (which scored each side with that side's part of it)
-        let scored_by = q.or_else(|| {
-            request.explain.then(|| query::build(&self.fields, &self.features, &plan, minimum, query::Scope::SCAN))
-        });
-        let terms = query::highlight_terms(&plan);
-        let f = self.fields;
-        // each answer's stored text and snippet, shared out among rayon's threads, in order
-        let hits = groups
-            .par_iter()
-            .enumerate()
-            .skip(request.offset)
-            .map(|(i, g)| {
-                let doc: TantivyDocument = searcher.doc(g.doc).map_err(tantivy)?;
-                let text =
-                    |field| doc.get_first(field).and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(str::to_string);
-                let body = text(f.body).or_else(|| text(f.teaser_summary)).unwrap_or_default();
-                let snip = snippet::snippet(&body, &terms, request.snippet_chars, &self.features);
-                let explain = match &scored_by {
-                    Some(q) if request.explain => {
-                        let weight = if g.teaser { collect::TEASER_WEIGHT } else { 1.0 };
-                        let e = q.explain(&searcher, g.doc).map_err(tantivy)?;
-                        Some(explain::explain(&e, &self.index.schema(), weight))
-                    }
-                    _ => None,
-                };
-                Ok(Answer {
-                    rank: i + 1,
-                    score: g.score,
-                    kind: if g.teaser { Kind::Teaser } else { Kind::Article },
-                    title: text(f.title).or_else(|| text(f.teaser_title)).unwrap_or_default(),
-                    section: text(f.section),
-                    snippet: snip.text,
-                    highlights: snip.highlights,
-                    date: doc.get_first(f.date).and_then(|v| v.as_u64()).and_then(Date::from_number),
-                    source: text(f.source),
-                    path: text(f.file)
-                        .and_then(|p| crate::index::schema::key_path(&p))
-                        .map(|p| path_text(&p))
-                        .unwrap_or_default(),
-                    url: text(f.url),
-                    similar: g.similar,
-                    region: doc.get_all(f.region).filter_map(|v| v.as_str()).map(str::to_string).collect(),
-                    explain,
-                })
+    };
+    // what scored the answers, for explanations: the query of an exhaustive search, or the
+    // whole query for a pruned one (which scored each side with that side's part of it)
+    let scored_by = q.or_else(|| {
+        request.explain.then(|| query::build(&handle.fields, &handle.features, &plan, minimum, query::Scope::SCAN))
+    });
+    let terms = query::highlight_terms(&plan);
+    let f = handle.fields;
+    // each answer's stored text and snippet, shared out among rayon's threads, in order
+    let hits = groups
+        .par_iter()
+        .enumerate()
+        .skip(request.offset)
+        .map(|(i, g)| {
+            let doc: TantivyDocument = searcher.doc(g.doc).map_err(tantivy)?;
+            let text =
+                |field| doc.get_first(field).and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(str::to_string);
+            let body = text(f.body).or_else(|| text(f.teaser_summary)).unwrap_or_default();
+            let snip = snippet::snippet(&body, &terms, request.snippet_chars, &handle.features);
+            let explain = match &scored_by {
+                Some(q) if request.explain => {
+                    let weight = if g.teaser { collect::TEASER_WEIGHT } else { 1.0 };
+                    let e = q.explain(&searcher, g.doc).map_err(tantivy)?;
+                    Some(explain::explain(&e, &handle.index.schema(), weight))
+                }
+                _ => None,
+            };
+            Ok(Answer {
+                rank: i + 1,
+                score: g.score,
+                kind: if g.teaser { Kind::Teaser } else { Kind::Article },
+                title: text(f.title).or_else(|| text(f.teaser_title)).unwrap_or_default(),
+                section: text(f.section),
+                snippet: snip.text,
+                highlights: snip.highlights,
+                date: doc.get_first(f.date).and_then(|v| v.as_u64()).and_then(Date::from_number),
+                source: text(f.source),
+                path: text(f.file)
+                    .and_then(|p| crate::index::schema::key_path(&p))
+                    .map(|p| path_text(&p))
+                    .unwrap_or_default(),
+                url: text(f.url),
+                similar: g.similar,
+                region: doc.get_all(f.region).filter_map(|v| v.as_str()).map(str::to_string).collect(),
+                explain,
             })
-            .collect::<Result<Vec<Answer>>>()?;
-        Ok(SearchResults { query: request.query.clone(), total, total_exact, hits, relaxed, notes: plan.notes })
-    }
+        })
+        .collect::<Result<Vec<Answer>>>()?;
+    Ok(SearchResults { query: request.query.clone(), total, total_exact, hits, relaxed, notes: plan.notes })
+}
 
-    /// Ranks in two passes: the [`query::candidates`] union picks the passages that can score
-    /// best (MaxScore skips the rest, [`maxscore`]), then the full query — exclusions, filters and
-    /// phrases included — scores only those, and answers are grouped and folded as usual. The
-    /// second pass scores passages and teasers with the query's part for their own fields, and
-    /// reads the postings of the first pass's terms from where the first pass found them
-    /// ([`known`]).
-    /// `None` (rank every match) when the plan has no words, when the first pass finds fewer
-    /// passages than it asked for (few matches: the exhaustive pass is cheap), when paging asks
-    /// for too many, or when the candidates hold fewer answers than wanted (exclusions removed
-    /// them: the first pass meets region, source, title and date filters itself).
-    ///
-    /// The first pass counts the words met and requires as many as the full query, but does
-    /// not see the bigram field, phrases or region tags, so it can miss a passage the full
-    /// ranking would show: on the 220 benchmark queries over 100k generated articles, 210 get
-    /// the same ten answers in the same order as exhaustive ranking and 99.3% of the ten are
-    /// shared (`querybench --agreement`).
-    fn pruned(
-        &self,
-        searcher: &tantivy::Searcher,
-        stats: &stats::Statistics,
-        plan: &query::Plan,
-        minimum: usize,
-        needed: usize,
-        collapse: bool,
-    ) -> tantivy::Result<Option<(Vec<collect::Group>, usize)>> {
-        let Some(sets) = query::candidates(&self.fields, &self.features, plan, minimum) else {
-            return Ok(None);
-        };
-        let k = needed.saturating_mul(CANDIDATES_PER_ANSWER).max(MIN_CANDIDATES);
-        if k > MAX_CANDIDATES {
-            return Ok(None);
-        }
-        let top = maxscore::top_k(
-            searcher,
-            stats,
-            maxscore::Known { learned: &self.learned, stored: &self.maxima },
-            &sets,
-            k,
-        )?;
-        if top.len() < k {
-            return Ok(None);
-        }
-        let known = stats.take_places();
-        let side = |side: query::Side| {
-            let scope = query::Scope { access: query::Access::Seek(&known), sides: std::slice::from_ref(&side) };
-            query::build(&self.fields, &self.features, plan, minimum, scope)
-        };
-        let [passages, teasers] = query::Side::BOTH;
-        let addresses: Vec<_> = top.into_iter().map(|(_, a)| a).collect();
-        let groups = collect::rescore(searcher, stats, &*side(passages), || side(teasers), &addresses)?;
-        let (groups, total) = collect::rank(groups, collect::Order::Score, needed, collapse);
-        Ok((groups.len() >= needed).then_some((groups, total)))
+/// Ranks in two passes: the [`query::candidates`] union picks the passages that can score
+/// best (MaxScore skips the rest, [`maxscore`]), then the full query — exclusions, filters and
+/// phrases included — scores only those, and answers are grouped and folded as usual. The
+/// second pass scores passages and teasers with the query's part for their own fields, and
+/// reads the postings of the first pass's terms from where the first pass found them
+/// ([`known`]).
+/// `None` (rank every match) when the plan has no words, when the first pass finds fewer
+/// passages than it asked for (few matches: the exhaustive pass is cheap), when paging asks
+/// for too many, or when the candidates hold fewer answers than wanted (exclusions removed
+/// them: the first pass meets region, source, title and date filters itself).
+///
+/// The first pass counts the words met and requires as many as the full query, but does
+/// not see the bigram field, phrases or region tags, so it can miss a passage the full
+/// ranking would show: on the 220 benchmark queries over 100k generated articles, 210 get
+/// the same ten answers in the same order as exhaustive ranking and 99.3% of the ten are
+/// shared (`querybench --agreement`).
+fn pruned(
+    handle: &IndexHandle,
+    searcher: &tantivy::Searcher,
+    stats: &stats::Statistics,
+    plan: &query::Plan,
+    minimum: usize,
+    needed: usize,
+    collapse: bool,
+) -> tantivy::Result<Option<(Vec<collect::Group>, usize)>> {
+    let Some(sets) = query::candidates(&handle.fields, &handle.features, plan, minimum) else {
+        return Ok(None);
+    };
+    let k = needed.saturating_mul(CANDIDATES_PER_ANSWER).max(MIN_CANDIDATES);
+    if k > MAX_CANDIDATES {
+        return Ok(None);
     }
+    let top = maxscore::top_k(
+        searcher,
+        stats,
+        maxscore::Known { learned: &handle.learned, stored: &handle.maxima },
+        &sets,
+        k,
+    )?;
+    if top.len() < k {
+        return Ok(None);
+    }
+    let known = stats.take_places();
+    let side = |side: query::Side| {
+        let scope = query::Scope { access: query::Access::Seek(&known), sides: std::slice::from_ref(&side) };
+        query::build(&handle.fields, &handle.features, plan, minimum, scope)
+    };
+    let [passages, teasers] = query::Side::BOTH;
+    let addresses: Vec<_> = top.into_iter().map(|(_, a)| a).collect();
+    let groups = collect::rescore(searcher, stats, &*side(passages), || side(teasers), &addresses)?;
+    let (groups, total) = collect::rank(groups, collect::Order::Score, needed, collapse);
+    Ok((groups.len() >= needed).then_some((groups, total)))
 }
 
 /// Passages the first pass of a pruned search hands to the second, per answer wanted (an

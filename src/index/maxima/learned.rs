@@ -1,5 +1,5 @@
 //! The highest score each term reaches in each segment, learned from the postings the first
-//! pass of a ranked search ([`super::maxscore`]) walks from end to end.
+//! pass of a ranked search (`search::maxscore`) walks from end to end.
 //!
 //! MaxScore bounds what a term can add to a document by BM25's ceiling: any frequency in the
 //! shortest text. For the common words of a whole question the real highest score in a segment
@@ -13,10 +13,8 @@
 //! on nothing else but the field's average length, which is kept with it.
 //!
 //! The common words, which are looked up more often than walked, have their maxima stored
-//! beside each segment when it is written ([`crate::index::maxima`]); what is learned here
-//! serves the rarer ones.
-//!
-//! Measured on 100k generated articles (220 queries, a warm-up round first): see BENCHMARKS.md.
+//! beside each segment when it is written ([`super`]); what is learned here serves the rarer
+//! ones.
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -20,6 +20,8 @@
 //! older version, or a write that failed) is searched with the bounds it had before: only the
 //! speed differs.
 
+pub(crate) mod learned;
+
 use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
