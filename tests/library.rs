@@ -183,6 +183,31 @@ fn empty_and_punctuation_only_queries_are_errors() {
 }
 
 #[test]
+fn the_request_filters_are_the_query_fields() {
+    // --since / --until / --region narrow a search as after: / before: / region: do, with or
+    // without words to look for
+    let (_dir, engine) = shipped_engine();
+    let paths = |r: baoxian::SearchResults| r.hits.into_iter().map(|h| (h.path, h.section)).collect::<Vec<_>>();
+    let by_field = paths(search(&engine, "after:2025-07-01 before:2025-12-31 region:四川"));
+    let since = baoxian::Date::new(2025, 7, 1);
+    let until = baoxian::Date::new(2025, 12, 31);
+    let by_request = paths(
+        engine.search(&SearchRequest { since, until, region: Some("四川".into()), ..SearchRequest::new("") }).unwrap(),
+    );
+    assert!(!by_field.is_empty());
+    assert_eq!(by_field, by_request);
+    let with_words = |request: SearchRequest| paths(engine.search(&request).unwrap());
+    assert_eq!(
+        with_words(SearchRequest::new("医保 after:2025-07-01")),
+        with_words(SearchRequest { since, ..SearchRequest::new("医保") })
+    );
+    assert_eq!(
+        with_words(SearchRequest::new("after:2025-07-31")),
+        with_words(SearchRequest { since: baoxian::Date::new(2025, 7, 31), ..SearchRequest::new("") })
+    );
+}
+
+#[test]
 fn full_width_query_finds_half_width_text() {
     let (_dir, engine) = shipped_engine();
     let r = search(&engine, "１２３３３");

@@ -48,13 +48,11 @@ pub fn search(handle: &IndexHandle, request: &SearchRequest) -> Result<SearchRes
 fn search_on_pool(handle: &IndexHandle, request: &SearchRequest) -> Result<SearchResults> {
     request.check()?;
     let mut parsed = syntax::parse(&request.query);
-    parsed.regions.extend(request.region.clone());
+    parsed.filters.add_request(request);
     let mut plan = query::plan(&parsed, &handle.features);
     if plan.is_empty() {
         return Err(Error::EmptyQuery { query: request.query.clone() });
     }
-    plan.since = plan.since.or(request.since);
-    plan.until = plan.until.or(request.until);
     let searcher = handle.reader.searcher();
     let stats = stats::Statistics::new(&searcher);
     query::weigh(&mut plan, &handle.fields, &stats);

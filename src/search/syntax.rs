@@ -27,16 +27,53 @@ pub struct ParsedQuery {
     pub wanted: Vec<Vec<Term>>,
     /// Answers holding any of these are left out.
     pub excluded: Vec<Term>,
+    /// What an answer must be, whatever it matches.
+    pub filters: Filters,
+    /// How odd pieces were read, for a note to the user.
+    pub notes: Vec<String>,
+}
+
+/// What an answer must be to be shown, whatever it matches: from the query's fields and the
+/// request's options, as typed; the plan carries them resolved (title words segmented, places
+/// as region tags).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
     /// `title:` words: each must be in the title.
     pub in_title: Vec<String>,
     /// `source:` values: the answer's source must be one of them.
     pub sources: Vec<String>,
-    /// `region:` values (安徽, 宿州市): the answer must be about one of them.
+    /// `region:` values (安徽, 宿州市), or region tags in a plan: the answer must be about one
+    /// of them.
     pub regions: Vec<String>,
+    /// Published on or after this day.
     pub since: Option<Date>,
+    /// Published on or before this day.
     pub until: Option<Date>,
-    /// How odd pieces were read, for a note to the user.
-    pub notes: Vec<String>,
+}
+
+impl Filters {
+    /// Adds the request's own filters: its region among the query's, its dates where the query
+    /// sets none.
+    pub fn add_request(&mut self, request: &crate::api::SearchRequest) {
+        self.regions.extend(request.region.clone());
+        self.since = self.since.or(request.since);
+        self.until = self.until.or(request.until);
+    }
+
+    /// The publication dates asked for, as inclusive `YYYYMMDD` numbers, when any bound is set.
+    pub fn dates(&self) -> Option<(u64, u64)> {
+        (self.since.is_some() || self.until.is_some())
+            .then(|| (self.since.map_or(0, |d| d.as_number()), self.until.map_or(u64::MAX, |d| d.as_number())))
+    }
+
+    /// Whether no answer is filtered out.
+    pub fn is_empty(&self) -> bool {
+        self.in_title.is_empty()
+            && self.sources.is_empty()
+            && self.regions.is_empty()
+            && self.since.is_none()
+            && self.until.is_none()
+    }
 }
 
 /// The longest query read; the rest is dropped with a note (a 2,000-character paste is fine).
@@ -156,15 +193,15 @@ fn field(q: &mut ParsedQuery, name: &str, value: &str) {
         return;
     }
     match name {
-        "title" => q.in_title.push(value.to_string()),
-        "source" => q.sources.push(value.to_string()),
-        "region" => q.regions.push(value.to_string()),
+        "title" => q.filters.in_title.push(value.to_string()),
+        "source" => q.filters.sources.push(value.to_string()),
+        "region" => q.filters.regions.push(value.to_string()),
         "after" | "since" => match date() {
-            Some(d) => q.since = Some(d),
+            Some(d) => q.filters.since = Some(d),
             None => q.notes.push(format!("{name}:{value} is not a date (write 2025-01-31): left out")),
         },
         "before" | "until" => match date() {
-            Some(d) => q.until = Some(d),
+            Some(d) => q.filters.until = Some(d),
             None => q.notes.push(format!("{name}:{value} is not a date (write 2025-01-31): left out")),
         },
         _ => {
@@ -198,12 +235,12 @@ mod tests {
     #[test]
     fn fields_and_dates() {
         let q = parse("title:参保地 source:社保网 after:2025-01-01 before:2025年7月31日 变更");
-        assert_eq!(q.in_title, vec!["参保地"]);
-        assert_eq!(q.sources, vec!["社保网"]);
-        assert_eq!(q.since, Date::new(2025, 1, 1));
-        assert_eq!(q.until, Date::new(2025, 7, 31));
+        assert_eq!(q.filters.in_title, vec!["参保地"]);
+        assert_eq!(q.filters.sources, vec!["社保网"]);
+        assert_eq!(q.filters.since, Date::new(2025, 1, 1));
+        assert_eq!(q.filters.until, Date::new(2025, 7, 31));
         assert_eq!(q.wanted, vec![vec![words("变更")]]);
-        assert_eq!(parse("after:2024").since, Date::new(2024, 1, 1));
+        assert_eq!(parse("after:2024").filters.since, Date::new(2024, 1, 1));
     }
 
     #[test]
@@ -218,7 +255,7 @@ mod tests {
         assert_eq!(q.wanted, vec![vec![words("医保")]]);
         assert_eq!(q.notes.len(), 1, "{:?}", q.notes);
         let q = parse("after:昨天 医保");
-        assert_eq!(q.since, None);
+        assert_eq!(q.filters.since, None);
         assert_eq!(q.notes.len(), 1);
         assert_eq!(parse("“参保地”").wanted, vec![vec![Term::Phrase("参保地".into())]]);
     }
@@ -254,7 +291,7 @@ mod tests {
     fn a_field_with_no_value_is_left_out_and_said_so() {
         for f in ["title:", "region:", "after:", "source:"] {
             let q = parse(&format!("医保 {f}"));
-            assert!(q.in_title.is_empty() && q.regions.is_empty() && q.sources.is_empty() && q.since.is_none(), "{f}");
+            assert!(q.filters.is_empty(), "{f}");
             assert!(q.notes.iter().any(|n| n.contains("has no value")), "{f}: {:?}", q.notes);
         }
     }
