@@ -708,6 +708,16 @@ mod tests {
     }
 
     fn index_made_by(n: u32, create: impl FnOnce(Schema) -> Index) -> (Index, Field, Field, Field, Field) {
+        index_seeded(n, 17, 700, create)
+    }
+
+    /// [`index`] of `n` documents drawn from `seed`, committed every `every` documents.
+    fn index_seeded(
+        n: u32,
+        seed: u64,
+        every: u32,
+        create: impl FnOnce(Schema) -> Index,
+    ) -> (Index, Field, Field, Field, Field) {
         let mut b = Schema::builder();
         let (title, body) = (b.add_text_field("title", TEXT), b.add_text_field("body", TEXT));
         // an exact value without lengths or frequencies, as baoxian's region and source fields
@@ -723,7 +733,7 @@ mod tests {
         let index = create(b.build());
         let mut writer: IndexWriter<TantivyDocument> = index.writer(15_000_000).unwrap();
         let words = ["common", "often", "sometimes", "rare", "rarer", "unique"];
-        let mut state = 17u64;
+        let mut state = seed;
         let mut next = |m: u64| {
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             (state >> 33) % m
@@ -745,7 +755,7 @@ mod tests {
                 d.add_u64(number, u64::from(i % 100));
             }
             writer.add_document(d).unwrap();
-            if i % 700 == 699 {
+            if i % every == every - 1 {
                 writer.commit().unwrap();
             }
         }
@@ -1109,6 +1119,128 @@ mod tests {
                     assert!((gs - es).abs() < 1e-4, "{query:?}, k = {k}, {workers} workers: score {gs} vs {es}");
                 }
             }
+        }
+    }
+
+    /// One requirement of a random query: its terms (field 0 title or 1 body, word, weight).
+    type RandomRequirement = Vec<(usize, usize, Score)>;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 128, ..Default::default() })]
+
+        /// Over random corpora (sizes, segments, words) and random queries (requirements
+        /// strict, flexible or optional, a minimum, a filter, a range of values, any k, window
+        /// and number of workers), the first pass returns the top k that tantivy finds by scoring
+        /// every document with the full query's shape.
+        #[test]
+        fn the_first_pass_ranks_as_exhaustive_scoring(
+            seed in 0u64..1_000_000,
+            n in 50u32..1_500,
+            every in 40u32..800,
+            // each of the 12 (field, word) terms goes to one requirement (0..5) or none (5+)
+            owners in proptest::collection::vec((0usize..8, 0usize..4), 12),
+            kinds in proptest::collection::vec(0u8..3, 5),
+            minimum in 1usize..4,
+            filter in 0usize..3,
+            range in 0usize..3,
+            k in 1usize..60,
+            window in proptest::sample::select(vec![64usize, 320, WINDOW]),
+            workers in 1usize..4,
+        ) {
+            let (index, title, body, tag, number) = index_seeded(n, seed, every, Index::create_in_ram);
+            let searcher = index.reader().unwrap().searcher();
+            let words = ["common", "often", "sometimes", "rare", "rarer", "unique"];
+            let weights = [0.3, 0.8, 1.0, 2.5];
+            let mut requirements: Vec<RandomRequirement> = vec![Vec::new(); 5];
+            for (t, &(owner, w)) in owners.iter().enumerate() {
+                if owner < 5 {
+                    requirements[owner].push((t / 6, t % 6, weights[w]));
+                }
+            }
+            let field = |f: usize| if f == 0 { title } else { body };
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            let mut flexible: Vec<Box<dyn Query>> = Vec::new();
+            let mut req = Requirements::default();
+            let mut weighted = Vec::new();
+            for (i, terms) in requirements.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+                let union: Box<dyn Query> = Box::new(BooleanQuery::new(
+                    terms
+                        .iter()
+                        .map(|&(f, w, weight)| {
+                            let q = TermQuery::new(Term::from_field_text(field(f), words[w]), IndexRecordOption::WithFreqs);
+                            let q: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(q), weight));
+                            (Occur::Should, q)
+                        })
+                        .collect(),
+                ));
+                let bonus = 4.0 + 3.0 * i as Score;
+                req.bonus[i] = bonus;
+                let counted: Box<dyn Query> = Box::new(crate::search::bonus::BonusQuery::new(union, bonus));
+                match kinds[i] {
+                    0 => {
+                        req.strict |= 1 << i;
+                        clauses.push((Occur::Must, counted));
+                    }
+                    1 => {
+                        req.optional |= 1 << i;
+                        clauses.push((Occur::Should, counted));
+                    }
+                    _ => {
+                        req.flexible |= 1 << i;
+                        flexible.push(counted);
+                    }
+                }
+                weighted.extend(terms.iter().map(|&(f, w, weight)| WeightedTerm {
+                    term: Term::from_field_text(field(f), words[w]),
+                    weight,
+                    meets: 1 << i,
+                }));
+            }
+            proptest::prop_assume!(req.strict != 0 || !flexible.is_empty());
+            if !flexible.is_empty() {
+                let minimum = minimum.min(flexible.len());
+                req.minimum = minimum as u32;
+                clauses.push((Occur::Must, Box::new(crate::search::sum::SumQuery::new(flexible, minimum))));
+            }
+            let filter = [None, Some((Term::from_field_text(tag, "a"), 0.0)), Some((Term::from_field_text(title, "often"), 2.5))]
+                [filter].clone();
+            if let Some((term, weight)) = &filter {
+                let q = Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs));
+                let q: Box<dyn Query> =
+                    if *weight == 0.0 { Box::new(ConstScoreQuery::new(q, 0.0)) } else { Box::new(BoostQuery::new(q, *weight)) };
+                clauses.push((Occur::Must, q));
+                req.filters |= 1 << 63;
+                weighted.push(WeightedTerm { term: term.clone(), weight: *weight, meets: 1 << 63 });
+            }
+            if let Some((from, to)) = [None, Some((10u64, 40u64)), Some((95, u64::MAX))][range] {
+                let (lo, hi) = (Term::from_field_u64(number, from), Term::from_field_u64(number, to));
+                let q = RangeQuery::new(std::ops::Bound::Included(lo), std::ops::Bound::Included(hi));
+                clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(q), 0.0))));
+                req.range = Some(ValueRange { field: number, from, to });
+            }
+            let expected = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(k).order_by_score()).unwrap();
+            let got = top_k_in_windows(
+                &searcher,
+                &Statistics::new(&searcher),
+                Known { learned: &LearnedMaxima::default(), stored: &Maxima::default() },
+                &[TermSet { terms: weighted, requirements: req }],
+                k,
+                window,
+                workers,
+            )
+            .unwrap();
+            proptest::prop_assert_eq!(got.len(), expected.len());
+            for ((gs, _), (es, _)) in got.iter().zip(&expected) {
+                proptest::prop_assert!((gs - es).abs() < 1e-3, "score {} vs {}", gs, es);
+            }
+            // the same documents, apart from ties at the k-th score
+            let last = expected.last().map_or(0.0, |e| e.0);
+            let above = |v: &[(Score, DocAddress)]| {
+                let mut d: Vec<DocAddress> = v.iter().filter(|(s, _)| *s > last + 1e-3).map(|x| x.1).collect();
+                d.sort();
+                d
+            };
+            proptest::prop_assert_eq!(above(&got), above(&expected));
         }
     }
 }
