@@ -254,3 +254,58 @@ fn two_servers_over_one_folder_answer_from_the_same_new_commit() {
     let (status, json) = third.until(asked, |s, j| s == 200 && j["total"].as_u64() == Some(2));
     assert_eq!((status, json["total"].as_u64()), (200, Some(2)), "{json}");
 }
+
+#[test]
+fn a_stop_lets_the_searches_in_flight_finish() {
+    // 400 pages, and searches that score every passage and explain each answer: slow enough
+    // that most of 12 are still being worked out when the first is answered
+    let dir = tempfile::tempdir().unwrap();
+    common::generated_pages(&dir.path().join("corpus"), 400, 7);
+    let o = baoxian(dir.path(), &["index", "--index", "idx", "corpus"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut server = Server::start(dir.path(), "idx");
+    let port = server.port;
+    let (sent, requests_sent) = std::sync::mpsc::channel();
+    let clients: Vec<_> = (0..12)
+        .map(|i| {
+            let sent = sent.clone();
+            std::thread::spawn(move || {
+                let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+                let q = "%E5%8C%BB%E4%BF%9D%20%E7%A4%BE%E4%BF%9D%20%E5%8A%9E%E7%90%86%20%E6%80%8E%E4%B9%88%20%E6%9D%90%E6%96%99";
+                let request = format!(
+                    "GET /api/search?q={q}&exact=true&explain=true&limit=100&offset={i} HTTP/1.1\r\nHost: \
+                     localhost\r\nConnection: close\r\n\r\n"
+                );
+                stream.write_all(request.as_bytes()).unwrap();
+                sent.send(()).unwrap();
+                let mut answer = Vec::new();
+                stream.read_to_end(&mut answer).unwrap();
+                (String::from_utf8_lossy(&answer).into_owned(), Instant::now())
+            })
+        })
+        .collect();
+    for _ in 0..12 {
+        requests_sent.recv().unwrap();
+    }
+    // a request on a connection made after theirs is answered: the server has taken theirs in
+    let (status, _, _) = server.get("/healthz");
+    assert_eq!(status, 200);
+    let stopping = Instant::now();
+    let code = server.stop();
+    let stopped = Instant::now();
+    assert!(code.success(), "{code:?}");
+    let mut last_answered = stopping;
+    for client in clients {
+        let (answer, at) = client.join().unwrap();
+        // each request sent before the stop is answered in full
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap_or_else(|| panic!("cut off: {answer:?}"));
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+        let json: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"));
+        assert!(json["total"].as_u64() > Some(0), "{json}");
+        last_answered = last_answered.max(at);
+    }
+    // … and some were still being worked out when the stop came: the server waited for them
+    assert!(last_answered > stopping, "every search was done before the stop: the test proves nothing");
+    assert!(stopped >= last_answered - Duration::from_millis(50), "the server was gone before its last answer");
+}
