@@ -101,6 +101,12 @@ impl Engine {
         crate::search::search(&self.handle, request)
     }
 
+    /// How many articles the index holds: [`Stats::articles`] alone, cheap enough for a health
+    /// check.
+    pub fn articles(&self) -> Result<usize> {
+        crate::index::stats::articles(&self.handle)
+    }
+
     /// What the index holds.
     pub fn stats(&self) -> Result<Stats> {
         crate::index::stats::stats(&self.handle)

@@ -286,6 +286,25 @@ fn stats_describe_the_index() {
     assert_eq!(s.latest.map(|d| d.to_string()).as_deref(), Some("2025-07-31"));
     assert_eq!(s.top_sources[0], ("社保网".to_string(), 2));
     assert!(s.index_bytes > 0);
+    assert_eq!(engine.articles().unwrap(), 6);
+}
+
+#[test]
+fn the_article_count_follows_removals() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("c");
+    copy_corpus(&corpus);
+    let engine = Engine::create(dir.path().join("i")).unwrap();
+    engine.index_paths(&[&corpus], &IndexOptions::default()).unwrap();
+    assert_eq!(engine.articles().unwrap(), 6);
+    // a removed file's record is deleted, not yet merged away: it is not counted
+    let gone = std::fs::read_dir(&corpus).unwrap().next().unwrap().unwrap().path();
+    std::fs::remove_file(gone).unwrap();
+    let options = IndexOptions { merge: false, ..IndexOptions::default() };
+    assert_eq!(engine.index_paths(&[&corpus], &options).unwrap().removed, 1);
+    engine.reload().unwrap();
+    assert_eq!(engine.articles().unwrap(), 5);
+    assert_eq!(engine.stats().unwrap().articles, 5);
 }
 
 #[test]

@@ -14,6 +14,13 @@ use crate::api::Stats;
 use crate::article::Date;
 use crate::error::Result;
 
+/// How many articles the index holds (one per indexed file): one count over the file records,
+/// without the rest of [`stats`].
+pub fn articles(handle: &IndexHandle) -> Result<usize> {
+    let q = TermQuery::new(Term::from_field_text(handle.fields.kind, kind::FILE), IndexRecordOption::Basic);
+    handle.reader.searcher().search(&q, &Count).map_err(|e| super::tantivy_error(&handle.dir, e))
+}
+
 pub fn stats(handle: &IndexHandle) -> Result<Stats> {
     let searcher = handle.reader.searcher();
     let f = handle.fields;
