@@ -48,7 +48,7 @@ use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings, TermInfo};
 use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED, Term};
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
 
 use super::stats::Statistics;
 use crate::index::maxima::learned::LearnedMaxima;
@@ -519,6 +519,10 @@ impl<'a> RankedSet<'a> {
 
     /// Ranks the documents of segment `ord` into `best`, passing over those that cannot beat
     /// `best`'s k-th score or the floor `shared` with the other workers.
+    ///
+    /// Invariants: every document before `position` is done (ranked or passed over for good);
+    /// the leading cursors never stand before `position`; `floor` only rises, and a document
+    /// at or below it cannot enter the top k.
     fn rank_segment(
         &self,
         searcher: &Searcher,
@@ -528,29 +532,85 @@ impl<'a> RankedSet<'a> {
         best: &mut BinaryHeap<Reverse<Hit>>,
         shared: &SharedFloor,
     ) -> tantivy::Result<()> {
-        let (req, terms) = (self.req, self.terms);
-        // the k-th best score of this worker, once it holds k documents
-        let kth = |best: &BinaryHeap<Reverse<Hit>>| best.peek().filter(|_| best.len() >= k).map(|h| h.0.score);
-        // documents scoring this much or less cannot make it: those of this worker's top k
-        // come from earlier segments or earlier in this one, and win a tie
-        let threshold = |best: &BinaryHeap<Reverse<Hit>>| kth(best).unwrap_or(Score::NEG_INFINITY).max(shared.below());
+        let req = &self.req;
+        let mut top = TopK { best, k, shared };
         let reader = searcher.segment_reader(ord as u32);
+        let Some(mut cursors) = self.open_cursors(reader, ord, top.threshold())? else {
+            return Ok(());
+        };
+        let alive = reader.alive_bitset();
+        let range = match req.range {
+            Some(r) => Some((reader.fast_fields().u64(searcher.schema().get_field_name(r.field))?, r.from..=r.to)),
+            None => None,
+        };
+        let mut floor = top.threshold();
+        let mut plan = Plan::new(&cursors, floor, req);
+        let mut position: DocId = 0;
+        loop {
+            // the other workers may have raised the floor
+            floor = top.threshold();
+            if plan.floor != floor {
+                plan = Plan::new(&cursors, floor, req);
+                // a cursor that was probed may lag behind: what it holds there is done
+                for &i in &plan.lead {
+                    if cursors[i].doc < position {
+                        cursors[i].seek(position);
+                    }
+                }
+            }
+            // the next window of documents, from the first document of a leading term
+            let base = plan.lead.iter().map(|&i| cursors[i].doc).min().unwrap_or(TERMINATED);
+            if base == TERMINATED {
+                break;
+            }
+            debug_assert!(base >= position, "a leading cursor behind the windows done: documents seen twice");
+            let end = base.saturating_add(window.len() as u32);
+            fill_window(&plan, &mut cursors, window, base, end);
+            // the documents found, in order. The plan stays as it is until the window is done:
+            // the leading cursors have left it already.
+            while let Some((offset, score, met)) = window.take_next() {
+                let doc = base + offset as DocId;
+                if let Some((column, range)) = &range
+                    && !column.values_for_doc(doc).any(|v| range.contains(&v))
+                {
+                    continue;
+                }
+                let Some(score) = finish(&plan, &mut cursors, req, doc, (score, met), floor) else { continue };
+                if alive.is_some_and(|a| a.is_deleted(doc)) || score <= floor {
+                    continue;
+                }
+                if top.offer(Hit { score, doc: DocAddress::new(ord as u32, doc) }) {
+                    floor = top.threshold();
+                }
+            }
+            position = end;
+        }
+        self.learn_from(reader.segment_id(), &cursors);
+        Ok(())
+    }
+
+    /// The cursors of the set's terms present in segment `ord`, in the order of [`per_posting`]
+    /// (a cursor holds its decoded block: moving it costs a kilobyte, so they are made in
+    /// order). `None` when nothing in the segment can beat `floor`: its postings are then not
+    /// even opened (the teasers of a query whose passages match well end here).
+    fn open_cursors(
+        &self,
+        reader: &SegmentReader,
+        ord: usize,
+        floor: Score,
+    ) -> tantivy::Result<Option<Vec<Cursor<'_>>>> {
+        let (req, terms) = (&self.req, self.terms);
         let segment = reader.segment_id();
         let stored = self.stored.of(segment);
-        // the terms present in the segment, in the order of [`per_posting`]; their cursors are made in that order
-        // (a cursor holds its decoded block: moving it costs a kilobyte)
         let mut order: Vec<(Score, u32, usize)> = Vec::with_capacity(self.bounds.len());
         for (n, (bounds, per_segment)) in self.bounds.iter().zip(&self.infos).enumerate() {
             if let Some(info) = &per_segment[ord] {
                 order.push((bounds.max_in(segment, &terms[n], stored.as_deref()), info.doc_freq, n));
             }
         }
-        // Nothing in the segment can make it: its postings are not even opened. The teasers of
-        // a query whose passages match well end here (opening a term's postings costs about a
-        // microsecond: a whole question has 10-20 teaser terms in each of 14 segments).
         let (all, met) = order.iter().fold((0.0, 0u64), |(sum, met), &(max, _, n)| (sum + max, met | terms[n].meets));
-        if all + req.bonus_of(met) <= threshold(&*best) || !req.possible(met) {
-            return Ok(());
+        if all + req.bonus_of(met) <= floor || !req.possible(met) {
+            return Ok(None);
         }
         order.sort_by(|a, b| per_posting(a.0, a.1).total_cmp(&per_posting(b.0, b.1)));
         let mut cursors = Vec::with_capacity(order.len());
@@ -582,105 +642,102 @@ impl<'a> RankedSet<'a> {
                 });
             }
         }
-        let alive = reader.alive_bitset();
-        let range = match req.range {
-            Some(r) => Some((reader.fast_fields().u64(searcher.schema().get_field_name(r.field))?, r.from..=r.to)),
-            None => None,
-        };
-        let mut floor = threshold(&*best);
-        let mut plan = Plan::new(&cursors, floor, &req);
-        // documents before this one are done
-        let mut position: DocId = 0;
-        loop {
-            // the other workers may have raised the floor
-            floor = threshold(&*best);
-            if plan.floor != floor {
-                plan = Plan::new(&cursors, floor, &req);
-                // a cursor that was probed may lag behind: what it holds there is done
-                for &i in &plan.lead {
-                    if cursors[i].doc < position {
-                        cursors[i].seek(position);
-                    }
-                }
-            }
-            // the next window of documents, from the first document of a leading term
-            let base = plan.lead.iter().map(|&i| cursors[i].doc).min().unwrap_or(TERMINATED);
-            if base == TERMINATED {
-                break;
-            }
-            debug_assert!(base >= position, "a leading cursor behind the windows done: documents seen twice");
-            let end = base.saturating_add(window.len() as u32);
-            // the leading terms, one after the other, over the window: what each document
-            // scores and meets from them
-            for &i in &plan.lead {
-                let c = &mut cursors[i];
-                while c.doc < end {
-                    let score = c.score();
-                    c.seen = c.seen.max(score);
-                    window.add((c.doc - base) as usize, score, c.meets);
-                    c.advance();
-                }
-            }
-            // the documents found, in order; the other terms, most valuable first, as long as
-            // the document can still make it with what is left. The plan stays as it is until
-            // the window is done: the leading cursors have left it already.
-            while let Some((offset, mut score, mut met)) = window.take_next() {
-                let doc = base + offset as DocId;
-                if let Some((column, range)) = &range
-                    && !column.values_for_doc(doc).any(|v| range.contains(&v))
-                {
-                    continue;
-                }
-                let mut possible = true;
-                for (j, &i) in plan.probe.iter().enumerate().rev() {
-                    let could = met | plan.meets[j];
-                    if score + plan.sums[j] + req.bonus_of(could) <= floor || !req.possible(could) {
-                        possible = false;
-                        break;
-                    }
-                    let c = &mut cursors[i];
-                    if c.doc < doc {
-                        c.seek(doc);
-                    }
-                    if c.doc == doc {
-                        score += c.score();
-                        met |= c.meets;
-                    }
-                }
-                if !possible || !req.possible(met) || alive.is_some_and(|a| a.is_deleted(doc)) {
-                    continue;
-                }
-                let score = score + req.bonus_of(met);
-                if score <= floor {
-                    // below what another worker holds
-                    continue;
-                }
-                let hit = Hit { score, doc: DocAddress::new(ord as u32, doc) };
-                if best.len() < k {
-                    best.push(Reverse(hit));
-                } else if best.peek().is_some_and(|worst| hit > worst.0) {
-                    best.pop();
-                    best.push(Reverse(hit));
-                } else {
-                    continue;
-                }
-                if let Some(score) = kth(best) {
-                    shared.raise(score);
-                }
-                floor = threshold(&*best);
-            }
-            position = end;
-        }
-        // what the terms walked from end to end were seen to reach, for the searches to come
-        for c in &cursors {
+        Ok(Some(cursors))
+    }
+
+    /// Remembers what the terms walked from end to end were seen to reach in `segment`, for the
+    /// searches to come.
+    fn learn_from(&self, segment: tantivy::index::SegmentId, cursors: &[Cursor]) {
+        for c in cursors {
             let b = &self.bounds[c.term];
             if let Some(highest) = c.highest()
                 && b.ceiling > 0.0
             {
-                self.learned.learn(segment, &terms[c.term].term, b.lengths, highest / b.ceiling);
+                self.learned.learn(segment, &self.terms[c.term].term, b.lengths, highest / b.ceiling);
             }
         }
-        Ok(())
+    }
+}
+
+/// The leading terms, one after the other, over the window `base..end`: what each document
+/// scores and meets from them. Afterwards no leading cursor stands before `end`.
+#[inline]
+fn fill_window(plan: &Plan, cursors: &mut [Cursor], window: &mut Window, base: DocId, end: DocId) {
+    for &i in &plan.lead {
+        let c = &mut cursors[i];
+        while c.doc < end {
+            let score = c.score();
+            c.seen = c.seen.max(score);
+            window.add((c.doc - base) as usize, score, c.meets);
+            c.advance();
+        }
+    }
+}
+
+/// The score of `doc` (its bonus included), from what the leading terms gave it (`found`) and
+/// the other terms looked up, most valuable first, as long as it can still beat `floor` and
+/// meet the requirements; `None` as soon as it cannot.
+#[inline]
+fn finish(
+    plan: &Plan,
+    cursors: &mut [Cursor],
+    req: &Requirements,
+    doc: DocId,
+    found: (Score, u64),
+    floor: Score,
+) -> Option<Score> {
+    let (mut score, mut met) = found;
+    for (j, &i) in plan.probe.iter().enumerate().rev() {
+        let could = met | plan.meets[j];
+        if score + plan.sums[j] + req.bonus_of(could) <= floor || !req.possible(could) {
+            return None;
+        }
+        let c = &mut cursors[i];
+        if c.doc < doc {
+            c.seek(doc);
+        }
+        if c.doc == doc {
+            score += c.score();
+            met |= c.meets;
+        }
+    }
+    req.possible(met).then(|| score + req.bonus_of(met))
+}
+
+/// One worker's best `k` documents so far, and the floor it shares with the other workers.
+struct TopK<'a> {
+    best: &'a mut BinaryHeap<Reverse<Hit>>,
+    k: usize,
+    shared: &'a SharedFloor,
+}
+
+impl TopK<'_> {
+    /// The k-th best score of this worker, once it holds k documents.
+    fn kth(&self) -> Option<Score> {
+        self.best.peek().filter(|_| self.best.len() >= self.k).map(|h| h.0.score)
+    }
+
+    /// Documents scoring this much or less cannot make it: those of this worker's top k come
+    /// from earlier segments or earlier in this one, and win a tie.
+    fn threshold(&self) -> Score {
+        self.kth().unwrap_or(Score::NEG_INFINITY).max(self.shared.below())
+    }
+
+    /// Keeps `hit` if it is among the best `k` so far, raising the shared floor; whether it
+    /// was kept.
+    fn offer(&mut self, hit: Hit) -> bool {
+        if self.best.len() < self.k {
+            self.best.push(Reverse(hit));
+        } else if self.best.peek().is_some_and(|worst| hit > worst.0) {
+            self.best.pop();
+            self.best.push(Reverse(hit));
+        } else {
+            return false;
+        }
+        if let Some(score) = self.kth() {
+            self.shared.raise(score);
+        }
+        true
     }
 }
 
