@@ -464,39 +464,74 @@ fn phrase_query(f: &Fields, features: &Features, text: &str, scope: Scope) -> Bo
     Box::new(SumQuery::new(alternatives.into_iter().map(|(_, q)| q).collect(), 1))
 }
 
-fn word_query(f: &Fields, features: &Features, w: &QueryWord, scope: Scope) -> Box<dyn Query> {
-    let mut alternatives = field_terms(f, &w.text, 1.0, scope);
-    if let Some(tag) = crate::analysis::region::lookup(&w.text) {
-        // a place in the query also matches articles about that place
-        let q = TermQuery::new(Term::from_field_text(f.region, &tag), IndexRecordOption::Basic);
-        alternatives.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(q), REGION_SCORE))));
-    }
-    for part in &w.parts {
-        alternatives.extend(field_terms(f, part, PART_BOOST, scope));
-    }
-    if features.bigrams
-        && let Some(q) = gram_sequence(f, features, &w.text)
-    {
-        alternatives.push((Occur::Should, boosted_box(q, GRAM_BOOST)));
-    }
-    for synonym in &w.synonyms {
-        alternatives.push((Occur::Should, all_of(f, synonym, SYNONYM_BOOST, scope)));
-        if features.bigrams
-            && let Some(q) = gram_sequence(f, features, &synonym.concat())
-        {
-            alternatives.push((Occur::Should, boosted_box(q, GRAM_BOOST * SYNONYM_BOOST)));
+/// A query word's two forms: its full query, and the words the first pass of ranking looks
+/// for in its place. What one matches through, the other must count with the same weight.
+impl QueryWord {
+    /// The full query: the word, its dictionary parts, its character sequence and its synonyms
+    /// in title, heading and body, and articles about the place it names.
+    fn query(&self, f: &Fields, features: &Features, scope: Scope) -> Box<dyn Query> {
+        let mut alternatives = field_terms(f, &self.text, 1.0, scope);
+        if let Some(tag) = crate::analysis::region::lookup(&self.text) {
+            // a place in the query also matches articles about that place
+            let q = TermQuery::new(Term::from_field_text(f.region, &tag), IndexRecordOption::Basic);
+            alternatives.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(q), REGION_SCORE))));
         }
+        for part in &self.parts {
+            alternatives.extend(field_terms(f, part, PART_BOOST, scope));
+        }
+        if features.bigrams
+            && let Some(q) = gram_sequence(f, features, &self.text)
+        {
+            alternatives.push((Occur::Should, boosted_box(q, GRAM_BOOST)));
+        }
+        for synonym in &self.synonyms {
+            alternatives.push((Occur::Should, all_of(f, synonym, SYNONYM_BOOST, scope)));
+            if features.bigrams
+                && let Some(q) = gram_sequence(f, features, &synonym.concat())
+            {
+                alternatives.push((Occur::Should, boosted_box(q, GRAM_BOOST * SYNONYM_BOOST)));
+            }
+        }
+        any_of(alternatives, scope)
     }
-    any_of(alternatives, scope)
+
+    /// The first pass's words: the word, its parts and its synonyms' words, with the weights
+    /// the full query gives their matches (the character sequence and the place are left to
+    /// the full query).
+    fn first_pass_words(&self) -> Vec<(&str, f32)> {
+        let mut words = vec![(self.text.as_str(), 1.0)];
+        words.extend(self.parts.iter().map(|p| (p.as_str(), PART_BOOST)));
+        words.extend(self.synonyms.iter().flatten().map(|s| (s.as_str(), SYNONYM_BOOST)));
+        words
+    }
 }
 
-fn alternative_query(f: &Fields, features: &Features, a: &Alternative, scope: Scope) -> Box<dyn Query> {
-    match a {
-        Alternative::Word(w) => word_query(f, features, w, scope),
-        Alternative::AllOf(words) => {
-            boolean(words.iter().map(|w| (Occur::Must, word_query(f, features, w, scope))).collect())
+/// An alternative's two forms, as for [`QueryWord`].
+impl Alternative {
+    /// The full query: the word; every word of a group; the phrase's characters in order.
+    fn query(&self, f: &Fields, features: &Features, scope: Scope) -> Box<dyn Query> {
+        match self {
+            Alternative::Word(w) => w.query(f, features, scope),
+            Alternative::AllOf(words) => {
+                boolean(words.iter().map(|w| (Occur::Must, w.query(f, features, scope))).collect())
+            }
+            Alternative::Phrase(p) => phrase_query(f, features, p, scope),
         }
-        Alternative::Phrase(p) => phrase_query(f, features, p, scope),
+    }
+
+    /// The first pass's words: those of the word or of each word of the group; a phrase's
+    /// words in any order (the order is checked by the full query).
+    fn first_pass_words(&self, features: &Features) -> Vec<(String, f32)> {
+        let owned = |words: Vec<(&str, f32)>| words.into_iter().map(|(w, weight)| (w.to_string(), weight)).collect();
+        match self {
+            Alternative::Word(w) => owned(w.first_pass_words()),
+            Alternative::AllOf(words) => owned(words.iter().flat_map(QueryWord::first_pass_words).collect()),
+            Alternative::Phrase(p) => ZhTokenizer::with_features(Granularity::Precise, *features)
+                .tokens(p)
+                .into_iter()
+                .map(|t| (t.text, 1.0))
+                .collect(),
+        }
     }
 }
 
@@ -533,10 +568,7 @@ pub(crate) fn build(f: &Fields, features: &Features, plan: &Plan, minimum: usize
         let any = if r.optional {
             asked_query(f, r, scope)
         } else {
-            any_of(
-                r.alternatives.iter().map(|a| (Occur::Should, alternative_query(f, features, a, scope))).collect(),
-                scope,
-            )
+            any_of(r.alternatives.iter().map(|a| (Occur::Should, a.query(f, features, scope))).collect(), scope)
         };
         let counted: Box<dyn Query> = Box::new(BonusQuery::new(any, COVERAGE * r.weight));
         if r.optional {
@@ -552,7 +584,7 @@ pub(crate) fn build(f: &Fields, features: &Features, plan: &Plan, minimum: usize
         clauses.push((Occur::Must, Box::new(SumQuery::new(flexible, minimum))));
     }
     for a in &plan.excluded {
-        clauses.push((Occur::MustNot, alternative_query(f, features, a, scope)));
+        clauses.push((Occur::MustNot, a.query(f, features, scope)));
     }
     for filter in filters(f, plan) {
         clauses.push((Occur::Must, filter.query(scope)));
@@ -589,15 +621,6 @@ pub(crate) fn candidates(f: &Fields, features: &Features, plan: &Plan, minimum: 
             None => terms.push((word.to_string(), weight, meets)),
         }
     }
-    fn add_word(terms: &mut Words, w: &QueryWord, meets: u64) {
-        add(terms, &w.text, 1.0, meets);
-        for p in &w.parts {
-            add(terms, p, PART_BOOST, meets);
-        }
-        for s in w.synonyms.iter().flatten() {
-            add(terms, s, SYNONYM_BOOST, meets);
-        }
-    }
     let filters = filters(f, plan);
     // a bit per requirement, then one per filter, from the top; with too many, the words
     // rank as a plain union and the second pass applies the filters
@@ -620,16 +643,8 @@ pub(crate) fn candidates(f: &Fields, features: &Features, plan: &Plan, minimum: 
         } else {
             requirements.flexible |= bit;
         }
-        for a in &r.alternatives {
-            match a {
-                Alternative::Word(w) => add_word(&mut terms, w, bit),
-                Alternative::AllOf(words) => words.iter().for_each(|w| add_word(&mut terms, w, bit)),
-                Alternative::Phrase(p) => {
-                    for t in ZhTokenizer::with_features(Granularity::Precise, *features).tokens(p) {
-                        add(&mut terms, &t.text, 1.0, bit);
-                    }
-                }
-            }
+        for (word, weight) in r.alternatives.iter().flat_map(|a| a.first_pass_words(features)) {
+            add(&mut terms, &word, weight, bit);
         }
     }
     if terms.is_empty() {
