@@ -44,6 +44,7 @@ impl Default for IndexOptions {
 /// A file and why it was not indexed.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct FileIssue {
+    /// The file, absolute (as [`crate::Answer::path`]).
     pub path: String,
     pub reason: String,
 }

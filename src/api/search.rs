@@ -72,6 +72,8 @@ impl SearchRequest {
         Ok(())
     }
 
+    /// A search for `query` as the command line runs it by default: the best 10 answers,
+    /// snippets of [`SearchRequest::DEFAULT_SNIPPET_CHARS`], near-duplicates folded, no filter.
     pub fn new(query: impl Into<String>) -> Self {
         SearchRequest {
             query: query.into(),
@@ -111,6 +113,7 @@ pub struct Answer {
     pub highlights: Vec<(usize, usize)>,
     pub date: Option<Date>,
     pub source: Option<String>,
+    /// The article's file, absolute (bytes of a name that are not UTF-8 written `\xNN`).
     pub path: String,
     pub url: Option<String>,
     /// Near-duplicates of this answer (reposts, templated copies) hidden behind it.
