@@ -352,6 +352,7 @@ fn build(engine: &Engine, paths: &[PathBuf], options: &IndexOptions, quiet: bool
         line.clear();
     }
     let mut report = report?;
+    let relative = relative_to_cwd();
     for d in &mut report.duplicate_files {
         d.path = relative(&d.path);
         d.same_as = relative(&d.same_as);
@@ -365,24 +366,24 @@ fn build(engine: &Engine, paths: &[PathBuf], options: &IndexOptions, quiet: bool
     Ok(report)
 }
 
-/// Ranked answers, their paths shown as every path of the command line is ([`relative`]).
+/// Ranked answers, their paths shown as every path of the command line is ([`relative_to_cwd`]).
 pub(crate) fn search(engine: &Engine, request: &SearchRequest) -> Result<SearchResults, Error> {
     let mut results = engine.search(request)?;
+    let relative = relative_to_cwd();
     for hit in &mut results.hits {
         hit.path = relative(&hit.path);
     }
     Ok(results)
 }
 
-/// A path the library reports (absolute), or a message that starts with one, as people typed
-/// it: relative to the working directory when it lies below it.
-fn relative(text: &str) -> String {
-    let cwd = std::env::current_dir().ok();
-    let below = cwd
-        .as_deref()
-        .and_then(Path::to_str)
-        .and_then(|cwd| text.strip_prefix(cwd.trim_end_matches('/'))?.strip_prefix('/'));
-    below.unwrap_or(text).to_string()
+/// Shows a path the library reports (absolute), or a message that starts with one, as people
+/// typed it: relative to the working directory (read once) when it lies below it.
+fn relative_to_cwd() -> impl Fn(&str) -> String {
+    let cwd = std::env::current_dir().ok().and_then(|d| d.to_str().map(|d| d.trim_end_matches('/').to_string()));
+    move |text: &str| {
+        let below = cwd.as_deref().and_then(|cwd| text.strip_prefix(cwd)?.strip_prefix('/'));
+        below.unwrap_or(text).to_string()
+    }
 }
 
 /// A calendar day in the forms pages use.

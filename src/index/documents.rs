@@ -97,7 +97,6 @@ pub(super) fn documents(
         let mut doc = document(
             f,
             &Shared {
-                kind: kind::PASSAGE,
                 file: &file,
                 url: article.url.as_deref(),
                 source: article.source.as_deref(),
@@ -126,7 +125,6 @@ pub(super) fn documents(
         let mut doc = document(
             f,
             &Shared {
-                kind: kind::TEASER,
                 file: &file,
                 url: teaser.url.as_deref(),
                 source: article.source.as_deref(),
@@ -151,7 +149,6 @@ pub(super) fn documents(
 /// What a passage and a teaser both carry: where they come from, what they are about, which
 /// answer they group under and their near-duplicate fingerprint.
 struct Shared<'a> {
-    kind: &'a str,
     file: &'a str,
     url: Option<&'a str>,
     source: Option<&'a str>,
@@ -167,7 +164,7 @@ struct Shared<'a> {
 /// A document with the fields of `shared`; the caller adds the passage's or teaser's text.
 fn document(f: Fields, shared: &Shared) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
-    doc.add_text(f.kind, shared.kind);
+    doc.add_text(f.kind, if shared.teaser { kind::TEASER } else { kind::PASSAGE });
     doc.add_text(f.file, shared.file);
     for (field, value) in [(f.url, shared.url), (f.source, shared.source), (f.category, shared.category)] {
         if let Some(value) = value {
