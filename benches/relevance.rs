@@ -8,6 +8,7 @@
 //! cargo run --release --example relevance -- --quick   # baoxian and plain BM25 only
 //! cargo run --release --example relevance -- --changed # also each query whose rank a feature changes
 //! cargo run --release --example relevance -- --set askers  # only the sets whose name holds this
+//! cargo run --release --example relevance -- --quick --dump /tmp/rel  # each query's answers, as TSV
 //! ```
 
 use baoxian::eval::{self, Chain, Dataset};
@@ -19,7 +20,9 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let flag = |f: &str| args.iter().any(|a| a == f);
     let (changed, quick) = (flag("--changed"), flag("--quick"));
-    let only = args.iter().position(|a| a == "--set").and_then(|i| args.get(i + 1));
+    let value = |f: &str| args.iter().position(|a| a == f).and_then(|i| args.get(i + 1));
+    let only = value("--set");
+    let dump = value("--dump").map(std::path::PathBuf::from);
     let data = eval::data_dir();
     // (set, whose queries)
     type Load<'a> = Box<dyn Fn() -> baoxian::Result<Dataset> + 'a>;
@@ -29,6 +32,10 @@ fn main() {
         ("real: search-log queries", Box::new(|| eval::kuake_qtr(&data))),
         ("ours: written by the team", Box::new(|| eval::baoxianzhidao(&data))),
         ("ours: written by the team", Box::new(|| eval::shebao(&data))),
+        (
+            "real, for choosing weights: patients' questions the set above leaves out",
+            Box::new(|| eval::medical_dialogue_training(&data, 4)),
+        ),
     ];
     let mut any = false;
     for (whose, load) in loaders {
@@ -44,6 +51,12 @@ fn main() {
         }
         any = true;
         report(&set, whose, quick, changed);
+        if let Some(dir) = &dump
+            && let Err(e) = write_dump(&set, dir)
+        {
+            eprintln!("could not write the answers of {} under {}: {e}", set.name, dir.display());
+            std::process::exit(1);
+        }
     }
     if !any {
         eprintln!("no data sets under {}: set BAOXIAN_DATA to the shared data folder", data.display());
@@ -106,4 +119,54 @@ fn report(set: &Dataset, whose: &str, quick: bool, changed: bool) {
         }
         Err(e) => println!("synonym groups: error: {e}"),
     }
+}
+
+/// Writes `DIR/<set>.tsv`: for each query, the reciprocal rank baoxian and plain BM25 give it,
+/// the pages that answer it, and the three first answers of each (titles), to read where one
+/// wins over the other.
+fn write_dump(set: &Dataset, dir: &std::path::Path) -> baoxian::Result<()> {
+    use std::collections::HashMap;
+    use std::fmt::Write as _;
+    let titles: HashMap<&str, &str> = set.pages.iter().map(|(k, a)| (k.as_str(), a.title.as_str())).collect();
+    let full = eval::rankings(set, eval::chains()[0].1)?;
+    let bm25 = eval::rankings(set, eval::Chain::Bm25)?;
+    let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+    let top3 = |ranked: &[String]| {
+        ranked
+            .iter()
+            .take(3)
+            .map(|k| clean(titles.get(k.as_str()).copied().unwrap_or(k)))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    let mut out = String::from("query\tbaoxian rr\tbm25 rr\tanswers\tbaoxian top 3\tbm25 top 3\n");
+    for ((judged, a), (_, b)) in full.iter().zip(&bm25) {
+        let rr = |ranked: &[String]| {
+            ranked
+                .iter()
+                .position(|k| judged.labels.get(k).is_some_and(|&l| l >= 2))
+                .map_or(0.0, |i| 1.0 / (i + 1) as f64)
+        };
+        let answers: Vec<String> = judged
+            .labels
+            .iter()
+            .filter(|(_, l)| **l >= 2)
+            .take(3)
+            .map(|(k, _)| clean(titles.get(k.as_str()).copied().unwrap_or(k)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}\t{:.3}\t{:.3}\t{}\t{}\t{}",
+            clean(&judged.query),
+            rr(a),
+            rr(b),
+            answers.join(" | "),
+            top3(a),
+            top3(b)
+        );
+    }
+    let path = dir.join(format!("{}.tsv", set.name.replace(['/', ' ', '\''], "_")));
+    std::fs::create_dir_all(dir)
+        .and_then(|_| std::fs::write(&path, out))
+        .map_err(|source| baoxian::Error::Input { path, source })
 }

@@ -1,7 +1,8 @@
 //! Ranking as people ask, through the library API on a real index on disk: a long question
 //! written with context and pleasantries finds the page about its matter, not the long page
 //! that happens to hold most of its common words; question words count where a title asks them
-//! and are never required.
+//! and are never required; a page whose title the question says outranks one that merely holds
+//! many of its words.
 
 mod common;
 
@@ -65,4 +66,37 @@ fn question_words_count_in_titles_and_are_never_required() {
     // a title that asks what the query asks ranks above one that only shares the matter
     let top = titles(&engine, "失业金多久能到账");
     assert_eq!(top.first().map(String::as_str), Some("失业金多久发放"), "{top:?}");
+}
+
+#[test]
+fn a_page_whose_title_the_question_says_outranks_one_that_merely_holds_its_words() {
+    let (dir, engine) = engine();
+    let corpus = dir.path().join("c");
+    std::fs::write(
+        corpus.join("said.txt"),
+        text_page("强制险标志怎么看是哪家公司的", "2025-06-01", &["标志背面印有承保公司的名称和保单号。"]),
+    )
+    .unwrap();
+    std::fs::write(
+        corpus.join("holds.txt"),
+        text_page(
+            "新车强制险标志贴哪里",
+            "2025-06-01",
+            &[
+                "新买的车上牌前先买强制险，前挡要贴检验标志和强制险标志。",
+                "洗车时别把标志撕了，撕了一半的标志也要去补，交警查到会罚款。",
+                "昨天我也问了，标志是保险公司给的，哪家公司承保就找哪家。",
+            ],
+        ),
+    )
+    .unwrap();
+    engine.index_paths(&[corpus], &IndexOptions::default()).unwrap();
+    let q = "昨天新买的车，今天洗车时发现前挡的强制险标志撕了一半，想问问这个标志怎么看是哪家公司的？谢谢";
+    let top = titles(&engine, q);
+    assert_eq!(top.first().map(String::as_str), Some("强制险标志怎么看是哪家公司的"), "{top:?}");
+    // and --explain says so
+    let r = engine.search(&SearchRequest { explain: true, ..SearchRequest::new(q) }).unwrap();
+    let parts = r.hits.first().and_then(|h| h.explain.as_ref()).map(|e| e.parts.clone()).unwrap_or_default();
+    let said = parts.iter().find(|p| p.why == "the query says its title and heading");
+    assert!(said.is_some_and(|p| p.score > 0.0), "{parts:?}");
 }

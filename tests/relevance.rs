@@ -69,12 +69,12 @@ fn every_synonym_group_earns_its_place() {
 #[test]
 fn ranking_beats_plain_bm25_on_questions_real_people_asked() {
     let data = eval::data_dir();
-    // (data set, judged queries, how far above plain BM25 MRR@10 must be): measured +0.057
-    // (0.555 vs 0.498), +0.089 (0.484 vs 0.395) and +0.014 (0.891 vs 0.877)
+    // (data set, judged queries, how far above plain BM25 MRR@10 must be): measured +0.092
+    // (0.590 vs 0.498), +0.149 (0.544 vs 0.395) and +0.019 (0.896 vs 0.877)
     let sets = [
-        (load("baoxianzhidao askers' questions", eval::baoxianzhidao_askers(&data)), 400, 0.03),
-        (load("medical dialogue", eval::medical_dialogue(&data, 4)), 1500, 0.05),
-        (load("KUAKE-QTR", eval::kuake_qtr(&data)), 1400, 0.0),
+        (load("baoxianzhidao askers' questions", eval::baoxianzhidao_askers(&data)), 400, 0.07),
+        (load("medical dialogue", eval::medical_dialogue(&data, 4)), 1500, 0.12),
+        (load("KUAKE-QTR", eval::kuake_qtr(&data)), 1400, 0.01),
     ];
     for (set, queries, margin) in sets {
         let Some(set) = set else { continue };

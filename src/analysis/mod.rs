@@ -58,7 +58,8 @@ pub struct Features {
     pub stopwords: bool,
     /// Query words also match their domain synonyms.
     pub synonyms: bool,
-    /// Query words also match as character sequences (the bigram field), at a lower weight.
+    /// Query words also match as character sequences (the bigram field), at a lower weight, and
+    /// an answer scores for how much of its title and heading the query says (on the same field).
     pub bigrams: bool,
 }
 

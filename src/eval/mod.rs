@@ -1,17 +1,14 @@
 //! The relevance benchmark: how well each analysis chain finds what people mean.
 //!
-//! Three judged sets over two public data sets in `shared/data` (research-only: read where
-//! they are, never copied into the repository):
+//! Judged sets over public data sets in `shared/data` (research-only ones read where they are,
+//! never copied into the repository):
 //!
-//! - **baoxianzhidao**: one page per insurance question of Baidu Zhidao (title, question, every
-//!   reply), and 80+ queries written for baoxian as people type them (paraphrases, keyword
-//!   lists, traditional characters, full-width forms), each with the one page that answers it
-//!   (`data/baoxianzhidao_queries.tsv`).
-//! - **baoxianzhidao 社保/医保**: the same pages, and 78 how-to queries about social insurance
-//!   (`data/shebao_queries.tsv`), each with every page that answers it; the set where the
-//!   domain's synonyms (医保 ⇄ 医疗保险) are exercised.
-//! - **KUAKE-QTR dev**: real medical search queries with graded relevance (0–3) of page titles;
-//!   one page per title, every query searched over all of them.
+//! - **askers' questions** ([`baoxianzhidao_askers`]), **patients' questions**
+//!   ([`medical_dialogue`]) and **KUAKE-QTR dev** ([`kuake_qtr`]): queries real people wrote.
+//! - **baoxianzhidao** and **社保/医保** ([`baoxianzhidao`], [`shebao`]): queries the team wrote,
+//!   for debugging (`data/*.tsv`), over the baoxianzhidao pages.
+//! - **patients' questions for choosing weights** ([`medical_dialogue_training`]): the asks the
+//!   patients' set leaves out, where a ranking weight is chosen; never an evaluation set.
 //!
 //! Each chain is indexed in memory and every query answered through the same code the product
 //! uses. Metrics at 10: MRR, nDCG (graded gains `2^label − 1`) and recall, where a page counts as
@@ -208,6 +205,24 @@ pub fn baoxianzhidao_askers(data: &Path) -> Result<Dataset> {
 /// the patient's `ask` (not on the page) is a query. Every page with the same title answers it
 /// too. One row in `stride` gives a query (all rows are pages), to keep the run short.
 pub fn medical_dialogue(data: &Path, stride: usize) -> Result<Dataset> {
+    medical_dialogue_rows(data, "medical dialogue patients' questions", |i| i.is_multiple_of(stride.max(1)))
+}
+
+/// The patients' questions of [`medical_dialogue`] that its evaluation set leaves out (rows not
+/// a multiple of 4; every `stride`th of them), over the same pages: where a ranking weight may
+/// be chosen without looking at the questions it is judged on.
+pub fn medical_dialogue_training(data: &Path, stride: usize) -> Result<Dataset> {
+    let mut seen = 0usize;
+    medical_dialogue_rows(data, "medical dialogue training questions", move |i| {
+        if i.is_multiple_of(4) {
+            return false;
+        }
+        seen += 1;
+        (seen - 1).is_multiple_of(stride.max(1))
+    })
+}
+
+fn medical_dialogue_rows(data: &Path, name: &'static str, mut pick: impl FnMut(usize) -> bool) -> Result<Dataset> {
     let dir = data.join("toyhom_medical_dialogue");
     let file = std::fs::read_dir(&dir)
         .map_err(|e| missing(&dir, e))?
@@ -218,7 +233,7 @@ pub fn medical_dialogue(data: &Path, stride: usize) -> Result<Dataset> {
     let (text, _, _) = encoding_rs::GB18030.decode(&bytes);
     let rows: Vec<Vec<String>> = csv_records(&text).into_iter().skip(1).filter(|r| r.len() >= 4).collect();
     let mut by_title: HashMap<&str, Vec<String>> = HashMap::new();
-    let mut out = Dataset { name: "medical dialogue patients' questions", pages: Vec::new(), queries: Vec::new() };
+    let mut out = Dataset { name, pages: Vec::new(), queries: Vec::new() };
     for (i, r) in rows.iter().enumerate() {
         let key = format!("row{i}");
         by_title.entry(r[1].trim()).or_default().push(key.clone());
@@ -229,7 +244,7 @@ pub fn medical_dialogue(data: &Path, stride: usize) -> Result<Dataset> {
         };
         out.pages.push((key, article));
     }
-    for r in rows.iter().step_by(stride.max(1)) {
+    for (_, r) in rows.iter().enumerate().filter(|(i, _)| pick(*i)) {
         let ask = r[2].trim();
         if ask.chars().count() < 5 {
             continue;
@@ -434,6 +449,22 @@ pub fn measure(dataset: &Dataset, chain: Chain) -> Result<Metrics> {
 /// [`measure`], with the reciprocal rank of each query (in the dataset's order, judged ones only).
 pub fn measure_each(dataset: &Dataset, chain: Chain) -> Result<(Metrics, Vec<(String, f64)>)> {
     let mut each = Vec::new();
+    let mut total = Metrics::default();
+    for (judged, ranked) in rankings(dataset, chain)? {
+        let (rr, ndcg, recall) = score(&ranked, &judged.labels);
+        each.push((judged.query.clone(), rr));
+        total.mrr += rr;
+        total.ndcg += ndcg;
+        total.recall += recall;
+        total.queries += 1;
+    }
+    let n = total.queries.max(1) as f64;
+    Ok((Metrics { mrr: total.mrr / n, ndcg: total.ndcg / n, recall: total.recall / n, ..total }, each))
+}
+
+/// Indexes the dataset with `chain` (in memory) and answers each judged query that has a
+/// relevant page: the keys of its top ten answers, best first.
+pub fn rankings(dataset: &Dataset, chain: Chain) -> Result<Vec<(&Judged, Vec<String>)>> {
     let place = PathBuf::from(format!("<{} in memory>", dataset.name));
     let tantivy = |e| crate::index::tantivy_error(&place, e);
     let (handle, naive) = match chain {
@@ -444,8 +475,7 @@ pub fn measure_each(dataset: &Dataset, chain: Chain) -> Result<(Metrics, Vec<(St
             (Some(handle), None)
         }
     };
-    let mut total = Metrics::default();
-    let mut counted = 0usize;
+    let mut out = Vec::new();
     for judged in &dataset.queries {
         if !judged.labels.values().any(|&l| l >= RELEVANT) {
             continue; // nothing to find: says nothing about ranking
@@ -461,15 +491,9 @@ pub fn measure_each(dataset: &Dataset, chain: Chain) -> Result<(Metrics, Vec<(St
             }
             (None, None) => Vec::new(),
         };
-        let (rr, ndcg, recall) = score(&ranked, &judged.labels);
-        each.push((judged.query.clone(), rr));
-        total.mrr += rr;
-        total.ndcg += ndcg;
-        total.recall += recall;
-        counted += 1;
+        out.push((judged, ranked));
     }
-    let n = counted.max(1) as f64;
-    Ok((Metrics { mrr: total.mrr / n, ndcg: total.ndcg / n, recall: total.recall / n, queries: counted }, each))
+    Ok(out)
 }
 
 /// What one synonym group does on a dataset.

@@ -1,5 +1,6 @@
 //! `--explain`: why an answer ranks where it does, read off tantivy's score explanation: which
-//! word matched in which field for how much, the bonus for the words met, the region bonus.
+//! word matched in which field for how much, the bonus for the words met, the region bonus, how
+//! much of the answer's title and heading the query says.
 
 use serde_json::Value;
 use tantivy::schema::Schema;
@@ -24,6 +25,10 @@ fn walk(node: &Value, schema: &Schema, factor: f32, parts: &mut Vec<Part>) {
             .and_then(|c| c.iter().filter_map(Value::as_str).find_map(|c| term_label(c, schema)))
             .unwrap_or_else(|| "term".into());
         parts.push(Part { why: label, score: value * factor });
+        return;
+    }
+    if description == super::cover::EXPLAINED {
+        parts.push(Part { why: "the query says its title and heading".into(), score: value * factor });
         return;
     }
     if description.starts_with("Phrase") {

@@ -3,6 +3,7 @@
 mod bonus;
 mod checked;
 pub mod collect;
+mod cover;
 pub mod explain;
 mod known;
 mod maxscore;

@@ -18,6 +18,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use super::bonus::BonusQuery;
 use super::checked::boolean;
 use super::collect::TEASER_WEIGHT;
+use super::cover::TitleCoverQuery;
 use super::known::{KnownTermQuery, KnownTerms};
 use super::maxscore::{Requirements, TermSet, ValueRange, WeightedTerm};
 use super::sum::SumQuery;
@@ -38,6 +39,10 @@ const GRAM_BOOST: f32 = 0.5;
 const REGION_SCORE: f32 = 3.0;
 /// Weight of a match through a synonym.
 const SYNONYM_BOOST: f32 = 0.3;
+/// The most an answer gains when the query says all of its title and heading, each pair of
+/// characters as rare as can be ([`TitleCoverQuery`]); chosen on the patients' questions kept
+/// for choosing weights, never on the sets it is judged by (BENCHMARKS.md, "Relevance").
+const TITLE_SAID: f32 = 100.0;
 
 /// The most telling words of a query whose guessed words also match through their dictionary
 /// pieces (see [`pieces`]).
@@ -289,6 +294,9 @@ pub struct Plan {
     /// Resolved: title words as the index cuts them, places as region tags.
     pub filters: Filters,
     pub notes: Vec<String>,
+    /// The character pairs of the words asked for (bigram field tokens), each once: what
+    /// [`TitleCoverQuery`] measures an answer's title and heading against.
+    pub grams: Vec<String>,
 }
 
 impl Plan {
@@ -360,6 +368,15 @@ pub fn plan(parsed: &ParsedQuery, features: &Features) -> Plan {
         (!n.is_empty()).then_some(Alternative::Phrase(n))
     };
     let mut requirements: Vec<Requirement> = Vec::new();
+    let mut grams: Vec<String> = Vec::new();
+    for t in parsed.wanted.iter().flatten() {
+        let (Term::Words(text) | Term::Phrase(text)) = t;
+        for g in GramTokenizer::new(*features).tokens(text) {
+            if !grams.contains(&g.text) {
+                grams.push(g.text);
+            }
+        }
+    }
     for group in &parsed.wanted {
         if let [Term::Words(text)] = group.as_slice() {
             for w in all_words(text, features) {
@@ -437,6 +454,7 @@ pub fn plan(parsed: &ParsedQuery, features: &Features) -> Plan {
             until: parsed.filters.until,
         },
         notes,
+        grams,
     }
 }
 
@@ -564,6 +582,11 @@ fn asked_words(r: &Requirement) -> impl Iterator<Item = &str> {
 pub(crate) fn build(f: &Fields, features: &Features, plan: &Plan, minimum: usize, scope: Scope) -> Box<dyn Query> {
     let mut flexible: Vec<Box<dyn Query>> = Vec::new();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    // what adds to a score without being needed: question words, the title said by the query
+    let mut optional: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if features.bigrams && !plan.grams.is_empty() {
+        optional.push((Occur::Should, Box::new(TitleCoverQuery::new(f.grams, plan.grams.clone(), TITLE_SAID))));
+    }
     for r in &plan.requirements {
         let any = if r.optional {
             asked_query(f, r, scope)
@@ -572,12 +595,15 @@ pub(crate) fn build(f: &Fields, features: &Features, plan: &Plan, minimum: usize
         };
         let counted: Box<dyn Query> = Box::new(BonusQuery::new(any, COVERAGE * r.weight));
         if r.optional {
-            clauses.push((Occur::Should, counted));
+            optional.push((Occur::Should, counted));
         } else if r.strict() {
             clauses.push((Occur::Must, counted));
         } else {
             flexible.push(counted);
         }
+    }
+    if !optional.is_empty() {
+        clauses.push((Occur::Should, any_of(optional, scope)));
     }
     if !flexible.is_empty() {
         let minimum = minimum.clamp(1, flexible.len());
