@@ -30,6 +30,8 @@ fn main() {
         ("real: askers' own long questions", Box::new(|| eval::baoxianzhidao_askers(&data))),
         ("real: patients' own questions", Box::new(|| eval::medical_dialogue(&data, 4))),
         ("real: search-log queries", Box::new(|| eval::kuake_qtr(&data))),
+        ("real: short paraphrases", Box::new(|| eval::paraphrases(&data, "AFQMC dev paraphrases", "AFQMC/dev.txt"))),
+        ("real: short paraphrases", Box::new(|| eval::paraphrases(&data, "LCQMC test paraphrases", "LCQMC/test.txt"))),
         ("ours: written by the team", Box::new(|| eval::baoxianzhidao(&data))),
         ("ours: written by the team", Box::new(|| eval::shebao(&data))),
         (

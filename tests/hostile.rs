@@ -336,8 +336,8 @@ fn pages_nested_thousands_deep_neither_abort_nor_stall_the_batch() {
     let (code, v) = baoxian_json(d, &["index", "--index", "idx", "corpus"]);
     assert_eq!(code, Some(0), "{v}");
     assert_eq!(v["added"], 8, "every page indexed: {v}");
-    assert_eq!(total(d, "列表深处"), 1);
-    assert_eq!(total(d, "区块深处"), 1);
+    assert_eq!(total(d, "\"列表深处\""), 1);
+    assert_eq!(total(d, "\"区块深处\""), 1);
 }
 
 #[test]

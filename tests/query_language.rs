@@ -79,9 +79,10 @@ fn exclusion_leaves_out_answers_holding_the_word() {
 fn or_takes_either_side() {
     let dir = tempfile::tempdir().unwrap();
     let e = engine(dir.path());
-    assert_eq!(titles(&run(&e, "网上缴费")), vec!["医保卡网上缴费流程"]);
+    // the one page holding both words first (pages holding one of them fill the rest)
+    assert_eq!(titles(&run(&e, "网上缴费")).first(), Some(&"医保卡网上缴费流程"));
     let either = run(&e, "网上缴费 OR 线上缴费");
-    let mut t = titles(&either);
+    let mut t: Vec<&str> = titles(&either).into_iter().take(2).collect();
     t.sort();
     assert_eq!(t, vec!["医保卡线上缴费方法", "医保卡网上缴费流程"]);
 }
@@ -135,7 +136,7 @@ fn odd_syntax_is_searched_as_words_with_a_note() {
     let dir = tempfile::tempdir().unwrap();
     let e = engine(dir.path());
     let r = run(&e, "\"网上缴费");
-    assert_eq!(titles(&r), vec!["医保卡网上缴费流程"]);
+    assert_eq!(titles(&r).first(), Some(&"医保卡网上缴费流程"));
     assert_eq!(r.notes.len(), 1);
     let r = run(&e, "社保:缴费");
     assert!(!r.hits.is_empty());

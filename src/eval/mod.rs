@@ -4,7 +4,8 @@
 //! never copied into the repository):
 //!
 //! - **askers' questions** ([`baoxianzhidao_askers`]), **patients' questions**
-//!   ([`medical_dialogue`]) and **KUAKE-QTR dev** ([`kuake_qtr`]): queries real people wrote.
+//!   ([`medical_dialogue`]), **KUAKE-QTR dev** ([`kuake_qtr`]) and **short paraphrases**
+//!   ([`paraphrases`] of AFQMC and LCQMC): queries real people wrote.
 //! - **baoxianzhidao** and **社保/医保** ([`baoxianzhidao`], [`shebao`]): queries the team wrote,
 //!   for debugging (`data/*.tsv`), over the baoxianzhidao pages.
 //! - **patients' questions for choosing weights** ([`medical_dialogue_training`]): the asks the
@@ -251,6 +252,41 @@ fn medical_dialogue_rows(data: &Path, name: &'static str, mut pick: impl FnMut(u
         }
         let labels = by_title.get(r[1].trim()).into_iter().flatten().map(|k| (k.clone(), 3)).collect();
         out.queries.push(Judged { query: ask.to_string(), labels });
+    }
+    Ok(out)
+}
+
+/// Paraphrase pairs of real questions (`csts_pairs/<file>`, TSV `s1<TAB>s2<TAB>label`): every
+/// second sentence of the file is a page (a title only), and the first sentence of each pair
+/// labelled 1 is a query whose page is the second (a first sentence that is itself a page's
+/// text is left out: it would find itself). Short questions as people typed them to a
+/// customer-service bot (AFQMC) or on a Q&A site (LCQMC), to be matched to another person's
+/// wording of the same question.
+pub fn paraphrases(data: &Path, name: &'static str, file: &str) -> Result<Dataset> {
+    let path = data.join("csts_pairs").join(file);
+    let text = std::fs::read_to_string(&path).map_err(|e| missing(&path, e))?;
+    let pairs: Vec<(&str, &str, bool)> = text
+        .lines()
+        .filter_map(|line| {
+            let mut cols = line.split('\t');
+            let (s1, s2, label) = (cols.next()?.trim(), cols.next()?.trim(), cols.next()?.trim());
+            (!s1.is_empty() && !s2.is_empty()).then_some((s1, s2, label == "1"))
+        })
+        .collect();
+    let mut out = Dataset { name, pages: Vec::new(), queries: Vec::new() };
+    let mut pages: HashMap<&str, String> = HashMap::new();
+    for &(_, s2, _) in &pairs {
+        if !pages.contains_key(s2) {
+            let key = title_hash(s2);
+            let sections = vec![Section { question: None, answer: String::new() }];
+            out.pages.push((key.clone(), Article { title: s2.to_string(), sections, ..Article::default() }));
+            pages.insert(s2, key);
+        }
+    }
+    for &(s1, s2, same) in &pairs {
+        if let (true, false, Some(key)) = (same, pages.contains_key(s1), pages.get(s2)) {
+            out.queries.push(Judged { query: s1.to_string(), labels: HashMap::from([(key.clone(), 3)]) });
+        }
     }
     Ok(out)
 }

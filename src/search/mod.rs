@@ -67,34 +67,33 @@ fn search_on_pool(handle: &IndexHandle, request: &SearchRequest) -> Result<Searc
     let needed = request.offset.saturating_add(request.limit);
     let mut minimum = initial_minimum(flexible);
     let mut relaxed = None;
-    let pruned = if request.exact || order != collect::Order::Score {
-        None
-    } else {
-        pruned(handle, &searcher, &stats, &plan, minimum, needed, request.collapse).map_err(tantivy)?
-    };
-    let (groups, total, total_exact, q) = match pruned {
-        Some((groups, total)) => (groups, total, false, None),
-        None => {
-            let (groups, q) = loop {
-                let q = query::build(&handle.fields, &handle.features, &plan, minimum, query::Scope::SCAN);
-                let groups = searcher
-                    .search_with_statistics_provider(&*q, &collect::BestPassagePerArticle, &stats)
-                    .map_err(tantivy)?;
-                if !groups.is_empty() || minimum <= 1 {
-                    break (groups, q);
-                }
-                let held = if minimum == flexible {
-                    format!("all {flexible}")
-                } else {
-                    format!("{minimum} of the {flexible}")
-                };
-                minimum = if minimum > 2 { minimum.div_ceil(2) } else { 1 };
-                relaxed =
-                    Some(format!("no answer holds {held} words; showing answers with at least {minimum} of them"));
-            };
-            let (groups, total) = collect::rank(groups, order, needed, request.collapse);
-            (groups, total, true, Some(q))
+    let by_score = order == collect::Order::Score;
+    let (groups, total, total_exact, q) = loop {
+        if by_score
+            && !request.exact
+            && let Some((groups, total)) =
+                pruned(handle, &searcher, &stats, &plan, minimum, needed, request.collapse).map_err(tantivy)?
+        {
+            break (groups, total, false, None);
         }
+        let q = query::build(&handle.fields, &handle.features, &plan, minimum, query::Scope::SCAN);
+        let groups =
+            searcher.search_with_statistics_provider(&*q, &collect::BestPassagePerArticle, &stats).map_err(tantivy)?;
+        // ranked by relevance, a page not filled by answers holding that many words goes on
+        // with answers holding fewer (they rank by score among the others); sorted by date,
+        // fewer are required only when no answer holds that many
+        let enough = if by_score { groups.len() >= needed } else { !groups.is_empty() };
+        if enough || minimum <= 1 {
+            let (groups, total) = collect::rank(groups, order, needed, request.collapse);
+            break (groups, total, true, Some(q));
+        }
+        let held = if minimum == flexible { format!("all {flexible}") } else { format!("{minimum} of the {flexible}") };
+        minimum = if minimum > 2 { minimum.div_ceil(2) } else { 1 };
+        relaxed = Some(match groups.len() {
+            0 => format!("no answer holds {held} words; showing answers with at least {minimum} of them"),
+            1 => format!("only 1 answer holds {held} words; showing answers with at least {minimum} of them too"),
+            n => format!("only {n} answers hold {held} words; showing answers with at least {minimum} of them too"),
+        });
     };
     // what scored the answers, for explanations: the query of an exhaustive search, or the
     // whole query for a pruned one (which scored each side with that side's part of it)
