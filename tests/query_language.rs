@@ -268,3 +268,20 @@ fn gazetteer_covers_an_independent_list_of_cities() {
     assert!(checked > 300, "only {checked} cities read");
     assert!(missing.is_empty(), "{} of {checked} cities not tagged: {missing:?}", missing.len());
 }
+
+#[test]
+fn a_phrase_copied_from_a_page_finds_it_punctuation_and_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = engine(dir.path());
+    // in the body (a full-width comma on the page, a half-width one in the query) and in a title
+    for q in ["\"可以网上缴费,打开支付宝\"", "“城乡居民医保可以网上缴费，打开支付宝搜索”", "\"就医的注意事项\""]
+    {
+        let r = run(&e, q);
+        assert_eq!(r.hits.len(), 1, "{q}: {:?}", titles(&r));
+    }
+    assert_eq!(titles(&run(&e, "\"可以网上缴费,打开支付宝\"")), vec!["医保卡网上缴费流程"]);
+    // the punctuation stands where it stood: the same words run together are another text
+    assert!(run(&e, "\"网上缴费打开支付宝\"").hits.is_empty());
+    // spaces between Chinese words do not count
+    assert_eq!(titles(&run(&e, "\"医保卡 网上 缴费\"")), vec!["医保卡网上缴费流程"]);
+}

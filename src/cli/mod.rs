@@ -187,7 +187,7 @@ enum Command {
 const SEARCH_HELP: &str = "\
 Query language:
   医保钱包 使用地          plain words (or a whole question); answers meeting more words rank first
-  \"异地就医备案\"          these characters in this order
+  \"异地就医备案\"          these characters in this order (punctuation inside as on the page)
   -宿州  -\"葡萄膜炎\"      leave out answers holding it
   网上缴费 OR 线上缴费     either (binds the words on each side of OR)
   title:参保地             the word must be in the title

@@ -67,6 +67,8 @@ fn search_on_pool(handle: &IndexHandle, request: &SearchRequest) -> Result<Searc
     let needed = request.offset.saturating_add(request.limit);
     let mut minimum = initial_minimum(flexible);
     let mut relaxed = None;
+    // how many answers held the words required before fewer were
+    let mut held_by = 0;
     let by_score = order == collect::Order::Score;
     let (groups, total, total_exact, q) = loop {
         if by_score
@@ -84,9 +86,13 @@ fn search_on_pool(handle: &IndexHandle, request: &SearchRequest) -> Result<Searc
         // fewer are required only when no answer holds that many
         let enough = if by_score { groups.len() >= needed } else { !groups.is_empty() };
         if enough || minimum <= 1 {
+            if groups.len() <= held_by {
+                relaxed = None; // requiring fewer words found nothing more
+            }
             let (groups, total) = collect::rank(groups, order, needed, request.collapse);
             break (groups, total, true, Some(q));
         }
+        held_by = groups.len();
         let held = if minimum == flexible { format!("all {flexible}") } else { format!("{minimum} of the {flexible}") };
         minimum = if minimum > 2 { minimum.div_ceil(2) } else { 1 };
         relaxed = Some(match groups.len() {

@@ -364,7 +364,7 @@ pub fn plan(parsed: &ParsedQuery, features: &Features) -> Plan {
     use super::syntax::Term;
     let normalized = |t: &str| crate::analysis::normalize::normalized_text(t, features.normalizer()).into_owned();
     let phrase = |t: &str| {
-        let n: String = normalized(t).chars().filter(|c| c.is_alphanumeric()).collect();
+        let n = phrase_text(&normalized(t));
         (!n.is_empty()).then_some(Alternative::Phrase(n))
     };
     let mut requirements: Vec<Requirement> = Vec::new();
@@ -456,6 +456,30 @@ pub fn plan(parsed: &ParsedQuery, features: &Features) -> Plan {
         notes,
         grams,
     }
+}
+
+/// A quoted phrase as it is looked for: without the punctuation around it, and without spaces
+/// except one between two letters or digits (`"医保 钱包"` is 医保钱包, `"app store"` two words);
+/// punctuation inside stays, as it stands in the text the phrase was copied from (登录平台:登录…),
+/// a character apart. Empty when nothing is left to look for.
+fn phrase_text(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let latin = |c: char| c.is_alphanumeric() && !crate::analysis::is_han(c);
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_whitespace() {
+            out.push(c);
+            continue;
+        }
+        let before = chars[..i].iter().rev().find(|c| !c.is_whitespace());
+        let after = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+        let between_words = before.is_some_and(|&b| latin(b)) && after.is_some_and(|&a| latin(a));
+        if between_words && !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    let trimmed = out.trim_matches(|c: char| !c.is_alphanumeric());
+    trimmed.to_string()
 }
 
 /// The character sequence `text` (normalised) in title, heading or body: on the bigram field for
@@ -861,6 +885,15 @@ mod tests {
             &Features::default(),
         );
         assert!(long.iter().filter(|w| w.text == "区交").all(|w| w.parts.is_empty()), "{long:?}");
+    }
+
+    #[test]
+    fn a_phrase_keeps_its_inner_punctuation_and_loses_spaces_between_chinese_words() {
+        assert_eq!(phrase_text("「登录平台:登录当地医保局网站」"), "登录平台:登录当地医保局网站");
+        assert_eq!(phrase_text(" 医保  钱包 "), "医保钱包");
+        assert_eq!(phrase_text("app   store"), "app store");
+        assert_eq!(phrase_text("医保 app"), "医保app");
+        assert_eq!(phrase_text("，。！"), "");
     }
 
     #[test]
