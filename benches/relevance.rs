@@ -38,6 +38,7 @@ fn main() {
             "real, for choosing weights: patients' questions the set above leaves out",
             Box::new(|| eval::medical_dialogue_training(&data, 4)),
         ),
+        ("real, for choosing weights: KUAKE-QTR's train split", Box::new(|| eval::kuake_qtr_training(&data))),
     ];
     let mut any = false;
     for (whose, load) in loaders {

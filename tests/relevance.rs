@@ -70,12 +70,12 @@ fn every_synonym_group_earns_its_place() {
 fn ranking_beats_plain_bm25_on_questions_real_people_asked() {
     let data = eval::data_dir();
     // (data set, judged queries, how far above plain BM25 MRR@10 must be): measured +0.092
-    // (0.590 vs 0.498), +0.149 (0.544 vs 0.395), +0.020 (0.896 vs 0.876) and +0.009 (0.218 vs
+    // (0.590 vs 0.498), +0.149 (0.544 vs 0.395), +0.025 (0.901 vs 0.876) and +0.014 (0.223 vs
     // 0.209)
     let sets = [
         (load("baoxianzhidao askers' questions", eval::baoxianzhidao_askers(&data)), 400, 0.07),
         (load("medical dialogue", eval::medical_dialogue(&data, 4)), 1500, 0.12),
-        (load("KUAKE-QTR", eval::kuake_qtr(&data)), 1400, 0.01),
+        (load("KUAKE-QTR", eval::kuake_qtr(&data)), 1400, 0.015),
         (load("AFQMC", eval::paraphrases(&data, "AFQMC dev paraphrases", "AFQMC/dev.txt")), 1300, 0.0),
     ];
     for (set, queries, margin) in sets {

@@ -8,8 +8,9 @@
 //!   ([`paraphrases`] of AFQMC and LCQMC): queries real people wrote.
 //! - **baoxianzhidao** and **社保/医保** ([`baoxianzhidao`], [`shebao`]): queries the team wrote,
 //!   for debugging (`data/*.tsv`), over the baoxianzhidao pages.
-//! - **patients' questions for choosing weights** ([`medical_dialogue_training`]): the asks the
-//!   patients' set leaves out, where a ranking weight is chosen; never an evaluation set.
+//! - **for choosing weights** ([`medical_dialogue_training`], [`kuake_qtr_training`]): the asks
+//!   the patients' set leaves out, and KUAKE-QTR's train split, where a ranking weight is
+//!   chosen; never evaluation sets.
 //!
 //! Each chain is indexed in memory and every query answered through the same code the product
 //! uses. Metrics at 10: MRR, nDCG (graded gains `2^label − 1`) and recall, where a page counts as
@@ -313,7 +314,17 @@ struct QtrPair {
 
 /// KUAKE-QTR dev: one page per title, each query judged against its titles.
 pub fn kuake_qtr(data: &Path) -> Result<Dataset> {
-    let path = data.join("cblue_kuake/KUAKE-QTR/KUAKE-QTR_dev.json");
+    kuake_qtr_split(data, "KUAKE-QTR dev", "KUAKE-QTR_dev.json")
+}
+
+/// KUAKE-QTR train, as [`kuake_qtr`]: short search queries where a ranking weight may be chosen
+/// without looking at the dev queries it is judged on.
+pub fn kuake_qtr_training(data: &Path) -> Result<Dataset> {
+    kuake_qtr_split(data, "KUAKE-QTR training queries", "KUAKE-QTR_train.json")
+}
+
+fn kuake_qtr_split(data: &Path, name: &'static str, file: &str) -> Result<Dataset> {
+    let path = data.join("cblue_kuake/KUAKE-QTR").join(file);
     let text = std::fs::read_to_string(&path).map_err(|e| missing(&path, e))?;
     let pairs: Vec<QtrPair> = serde_json::from_str(&text)
         .map_err(|e| missing(&path, std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
@@ -345,7 +356,7 @@ pub fn kuake_qtr(data: &Path) -> Result<Dataset> {
     }
     let queries =
         order.into_iter().filter_map(|q| labels.remove(&q).map(|labels| Judged { query: q, labels })).collect();
-    Ok(Dataset { name: "KUAKE-QTR dev", pages, queries })
+    Ok(Dataset { name, pages, queries })
 }
 
 /// An analysis chain to measure.

@@ -125,6 +125,17 @@ impl Weight for TitleCoverWeight {
     }
 }
 
+/// A title shorter than this many characters says too little of any question for a query to
+/// be known by saying all of it (哪部动漫, 关于怪物猎人): its share counts less, in proportion.
+const SHORT_TITLE: Score = 8.0;
+/// What a share loses at the shortest.
+const SHORT_DISCOUNT: Score = 0.75;
+
+/// What a share counts for on a text of `pairs` character pairs (about one character more).
+fn brevity(pairs: Score) -> Score {
+    1.0 - SHORT_DISCOUNT * (1.0 - (pairs + 1.0) / SHORT_TITLE).max(0.0)
+}
+
 /// The union of the query's pairs' postings; a document's score is its share times `most`.
 struct TitleCoverScorer {
     postings: Vec<(SegmentPostings, Score)>,
@@ -138,12 +149,12 @@ impl TitleCoverScorer {
         self.postings.iter().map(|(p, _)| p.doc()).min().unwrap_or(TERMINATED)
     }
 
-    /// The current document's share, 0 to 1.
+    /// The current document's share, 0 to 1, less for a title of a few characters.
     fn share(&self) -> Score {
         let pairs = self.norms.fieldnorm(self.doc).max(1) as Score;
         let said: Score =
             self.postings.iter().filter(|(p, _)| p.doc() == self.doc).map(|(p, w)| w * p.term_freq() as Score).sum();
-        (said / pairs).min(1.0)
+        (said / pairs).min(1.0) * brevity(pairs)
     }
 }
 
@@ -224,8 +235,10 @@ mod tests {
         // by hand: n = 6; aa in 3 documents, bb in 2; a pair no document holds has idf(0)
         let idf = |df: f32| (1.0f32 + (6.0 - df + 0.5) / (df + 0.5)).ln();
         let (aa, bb) = (idf(3.0) / idf(0.0), idf(2.0) / idf(0.0));
-        // 0: every pair said; 1: half of them; 2: none (the cover adds nothing, never matches)
-        let expected = [(aa + bb) / 2.0, (aa + bb) / 4.0, 0.0, aa / 2.0, 0.0, 0.0];
+        // 0: every pair said; 1: half of them; 2: none (the cover adds nothing, never matches);
+        // texts this short count for less: of two pairs 1 − 0.75 × 5/8, of four 1 − 0.75 × 3/8
+        let (two, four) = (1.0 - 0.75 * 5.0 / 8.0, 1.0 - 0.75 * 3.0 / 8.0);
+        let expected = [(aa + bb) / 2.0 * two, (aa + bb) / 4.0 * four, 0.0, aa / 2.0 * two, 0.0, 0.0];
         for ((i, score), want) in got.iter().zip(expected) {
             // the id term scores too: take it off through the uncovered documents' score
             let base = got[2].1;
@@ -233,5 +246,12 @@ mod tests {
         }
         assert_eq!(got.len(), docs.len(), "the cover never takes a document away");
         Ok(())
+    }
+
+    #[test]
+    fn a_title_of_eight_characters_or_more_counts_in_full() {
+        assert!((brevity(7.0) - 1.0).abs() < 1e-6);
+        assert!((brevity(30.0) - 1.0).abs() < 1e-6);
+        assert!(brevity(3.0) < brevity(5.0) && brevity(5.0) < 1.0);
     }
 }
