@@ -131,8 +131,8 @@ fn write_dump(set: &Dataset, dir: &std::path::Path) -> baoxian::Result<()> {
     use std::collections::HashMap;
     use std::fmt::Write as _;
     let titles: HashMap<&str, &str> = set.pages.iter().map(|(k, a)| (k.as_str(), a.title.as_str())).collect();
-    let full = eval::rankings(set, eval::chains()[0].1)?;
-    let bm25 = eval::rankings(set, eval::Chain::Bm25)?;
+    let full = eval::rankings(set, Chain::Baoxian(Default::default()))?;
+    let bm25 = eval::rankings(set, Chain::Bm25)?;
     let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
     let top3 = |ranked: &[String]| {
         ranked
@@ -144,19 +144,9 @@ fn write_dump(set: &Dataset, dir: &std::path::Path) -> baoxian::Result<()> {
     };
     let mut out = String::from("query\tbaoxian rr\tbm25 rr\tanswers\tbaoxian top 3\tbm25 top 3\n");
     for ((judged, a), (_, b)) in full.iter().zip(&bm25) {
-        let rr = |ranked: &[String]| {
-            ranked
-                .iter()
-                .position(|k| judged.labels.get(k).is_some_and(|&l| l >= 2))
-                .map_or(0.0, |i| 1.0 / (i + 1) as f64)
-        };
-        let answers: Vec<String> = judged
-            .labels
-            .iter()
-            .filter(|(_, l)| **l >= 2)
-            .take(3)
-            .map(|(k, _)| clean(titles.get(k.as_str()).copied().unwrap_or(k)))
-            .collect();
+        let rr = |ranked: &[String]| eval::reciprocal_rank(ranked, judged);
+        let answers: Vec<String> =
+            judged.answers().take(3).map(|k| clean(titles.get(k.as_str()).copied().unwrap_or(k))).collect();
         let _ = writeln!(
             out,
             "{}\t{:.3}\t{:.3}\t{}\t{}\t{}",

@@ -199,9 +199,10 @@ Query language:
 Question words (怎么, 多久, 吗 …) are never required; met in a title or heading they count a little. Each answer is the best-matching passage \
 of one article; teasers (related-article titles seen on other pages) rank below full articles. An \
 answer holds all the words of a one- or two-word query, two of three or four, and one of a longer \
-question; answers holding more of the telling words rank higher. When too few answers hold that many to fill the page, \
-answers holding fewer follow (sorted by date: only when none does) and a note says so on stderr; so does a note when part of the query could not be read as written (an unclosed \
-quote, an unknown field) and was searched as plain words.
+question; answers holding more of the telling words rank higher. When too few answers hold that \
+many to fill the page, answers holding fewer follow (sorted by date: only when none does) and a \
+note says so on stderr; so does a note when part of the query could not be read as written (an \
+unclosed quote, an unknown field) and was searched as plain words.
 
 With --json the output is one document: {\"query\", \"total\", \"total_exact\", \"hits\": [{\"rank\", \"score\", \"kind\", \
 \"title\", \"section\", \"snippet\", \"highlights\", \"date\", \"source\", \"path\", \"url\", \"similar\", \"region\"}]}; highlights are [start, end) character offsets into snippet; \

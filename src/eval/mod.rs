@@ -57,6 +57,19 @@ pub struct Judged {
     pub labels: HashMap<String, u8>,
 }
 
+impl Judged {
+    /// The pages that count as answering it (label [`RELEVANT`] or more).
+    pub fn answers(&self) -> impl Iterator<Item = &String> {
+        self.labels.iter().filter(|(_, l)| **l >= RELEVANT).map(|(k, _)| k)
+    }
+}
+
+/// The reciprocal rank of the first page of `ranked` that answers `judged` (0 without one in
+/// the ten first).
+pub fn reciprocal_rank(ranked: &[String], judged: &Judged) -> f64 {
+    score(ranked, &judged.labels).0
+}
+
 /// Pages (key, article) and judged queries over them.
 #[derive(Debug, Clone)]
 pub struct Dataset {
@@ -214,17 +227,13 @@ pub fn medical_dialogue(data: &Path, stride: usize) -> Result<Dataset> {
 /// a multiple of 4; every `stride`th of them), over the same pages: where a ranking weight may
 /// be chosen without looking at the questions it is judged on.
 pub fn medical_dialogue_training(data: &Path, stride: usize) -> Result<Dataset> {
-    let mut seen = 0usize;
-    medical_dialogue_rows(data, "medical dialogue training questions", move |i| {
-        if i.is_multiple_of(4) {
-            return false;
-        }
-        seen += 1;
-        (seen - 1).is_multiple_of(stride.max(1))
+    // row i is the (i - i/4 - 1)th of the rows the evaluation set leaves out
+    medical_dialogue_rows(data, "medical dialogue training questions", |i| {
+        !i.is_multiple_of(4) && (i - i / 4 - 1).is_multiple_of(stride.max(1))
     })
 }
 
-fn medical_dialogue_rows(data: &Path, name: &'static str, mut pick: impl FnMut(usize) -> bool) -> Result<Dataset> {
+fn medical_dialogue_rows(data: &Path, name: &'static str, pick: impl Fn(usize) -> bool) -> Result<Dataset> {
     let dir = data.join("toyhom_medical_dialogue");
     let file = std::fs::read_dir(&dir)
         .map_err(|e| missing(&dir, e))?
@@ -285,9 +294,8 @@ pub fn paraphrases(data: &Path, name: &'static str, file: &str) -> Result<Datase
         }
     }
     for &(s1, s2, same) in &pairs {
-        if let (true, false, Some(key)) = (same, pages.contains_key(s1), pages.get(s2)) {
-            out.queries.push(Judged { query: s1.to_string(), labels: HashMap::from([(key.clone(), 3)]) });
-        }
+        let Some(key) = pages.get(s2).filter(|_| same && !pages.contains_key(s1)) else { continue };
+        out.queries.push(Judged { query: s1.to_string(), labels: HashMap::from([(key.clone(), 3)]) });
     }
     Ok(out)
 }
@@ -524,7 +532,7 @@ pub fn rankings(dataset: &Dataset, chain: Chain) -> Result<Vec<(&Judged, Vec<Str
     };
     let mut out = Vec::new();
     for judged in &dataset.queries {
-        if !judged.labels.values().any(|&l| l >= RELEVANT) {
+        if judged.answers().next().is_none() {
             continue; // nothing to find: says nothing about ranking
         }
         let ranked: Vec<String> = match (&handle, &naive) {

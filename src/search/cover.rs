@@ -22,6 +22,8 @@ use tantivy::query::{Bm25StatisticsProvider, EmptyScorer, EnableScoring, Explana
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
 
+use super::stats::idf;
+
 /// The description of the explanation's node, as `--explain` finds it.
 pub(crate) const EXPLAINED: &str = "Title said by the query";
 
@@ -51,8 +53,7 @@ impl fmt::Debug for TitleCoverQuery {
 fn rareness(stats: &dyn Bm25StatisticsProvider, term: &Term) -> tantivy::Result<Score> {
     let n = stats.total_num_docs()?.max(1) as f32;
     let df = stats.doc_freq(term)? as f32;
-    let idf = |df: f32| (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-    Ok(idf(df) / idf(0.0))
+    Ok(idf(n, df) / idf(n, 0.0))
 }
 
 impl Query for TitleCoverQuery {
@@ -112,12 +113,10 @@ impl Weight for TitleCoverWeight {
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let mut scorer = self.cover_scorer(reader, 1.0)?;
-        let Some(s) = scorer.as_mut().filter(|s| s.doc() <= doc) else {
+        let found = scorer.as_mut().is_some_and(|s| (if s.doc() < doc { s.seek(doc) } else { s.doc() }) == doc);
+        let (true, Some(s)) = (found, scorer) else {
             return Err(TantivyError::InvalidArgument(format!("document #{doc} does not match")));
         };
-        if s.doc() < doc && s.seek(doc) != doc {
-            return Err(TantivyError::InvalidArgument(format!("document #{doc} does not match")));
-        }
         let share = s.share();
         let mut e = Explanation::new(EXPLAINED, share * self.most);
         e.add_const("share of the pairs of its title and heading in the query, by rareness", share);

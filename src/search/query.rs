@@ -40,8 +40,8 @@ const REGION_SCORE: f32 = 3.0;
 /// Weight of a match through a synonym.
 const SYNONYM_BOOST: f32 = 0.3;
 /// The most an answer gains when the query says all of its title and heading, each pair of
-/// characters as rare as can be ([`TitleCoverQuery`]); chosen on the patients' questions kept
-/// for choosing weights, never on the sets it is judged by (BENCHMARKS.md, "Relevance").
+/// characters as rare as can be ([`TitleCoverQuery`]); set on the relevance benchmark's weights
+/// sets (BENCHMARKS.md, "Relevance").
 const TITLE_SAID: f32 = 100.0;
 
 /// The most telling words of a query whose guessed words also match through their dictionary
@@ -332,9 +332,9 @@ pub(crate) fn weigh(plan: &mut Plan, f: &Fields, stats: &dyn tantivy::query::Bm2
             .filter_map(|&field| stats.doc_freq(&Term::from_field_text(field, word)).ok())
             .max()
             .unwrap_or(0) as f32;
-        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+        super::stats::idf(n, df)
     };
-    let rarest = (1.0 + (n + 0.5) / 0.5f32).ln();
+    let rarest = super::stats::idf(n, 0.0);
     let told: Vec<f32> = plan
         .requirements
         .iter()
@@ -369,10 +369,12 @@ pub fn plan(parsed: &ParsedQuery, features: &Features) -> Plan {
     };
     let mut requirements: Vec<Requirement> = Vec::new();
     let mut grams: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let gram_tokenizer = GramTokenizer::new(*features);
     for t in parsed.wanted.iter().flatten() {
         let (Term::Words(text) | Term::Phrase(text)) = t;
-        for g in GramTokenizer::new(*features).tokens(text) {
-            if !grams.contains(&g.text) {
+        for g in gram_tokenizer.tokens(text) {
+            if seen.insert(g.text.clone()) {
                 grams.push(g.text);
             }
         }
@@ -463,23 +465,15 @@ pub fn plan(parsed: &ParsedQuery, features: &Features) -> Plan {
 /// punctuation inside stays, as it stands in the text the phrase was copied from (登录平台:登录…),
 /// a character apart. Empty when nothing is left to look for.
 fn phrase_text(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
     let latin = |c: char| c.is_alphanumeric() && !crate::analysis::is_han(c);
     let mut out = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if !c.is_whitespace() {
-            out.push(c);
-            continue;
-        }
-        let before = chars[..i].iter().rev().find(|c| !c.is_whitespace());
-        let after = chars[i + 1..].iter().find(|c| !c.is_whitespace());
-        let between_words = before.is_some_and(|&b| latin(b)) && after.is_some_and(|&a| latin(a));
-        if between_words && !out.ends_with(' ') {
+    for piece in text.split_whitespace() {
+        if out.chars().next_back().is_some_and(latin) && piece.chars().next().is_some_and(latin) {
             out.push(' ');
         }
+        out.push_str(piece);
     }
-    let trimmed = out.trim_matches(|c: char| !c.is_alphanumeric());
-    trimmed.to_string()
+    out.trim_matches(|c: char| !c.is_alphanumeric()).to_string()
 }
 
 /// The character sequence `text` (normalised) in title, heading or body: on the bigram field for

@@ -17,6 +17,12 @@ use tantivy::{Searcher, Term};
 
 use super::known::KnownTerms;
 
+/// BM25's inverse document frequency of a term `df` of `n` documents hold, as tantivy computes
+/// it.
+pub(crate) fn idf(n: f32, df: f32) -> f32 {
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
 /// [`Bm25StatisticsProvider`] over a searcher that remembers what it was told or asked.
 pub(crate) struct Statistics<'a> {
     searcher: &'a Searcher,
